@@ -1,0 +1,17 @@
+//! The shared model of lambench.
+//!
+//! Everything the collector, the emulator, the analyzer and the report agree on lives here, so
+//! there is one definition of each: the benchmark [`matrix`], the [`record`] written for every
+//! invocation, the [`report`] parser for Lambda's `REPORT` lines and the [`price`] model.
+
+pub mod matrix;
+pub mod parquet_out;
+pub mod price;
+pub mod record;
+pub mod report;
+pub mod stats;
+
+pub use matrix::{Architecture, FunctionSpec, Matrix, MatrixError};
+pub use price::{PriceError, PriceTable};
+pub use record::{Invocation, StartType, Status};
+pub use report::{LogSummary, Report, ReportError};

@@ -1,0 +1,468 @@
+//! The benchmark matrix: runtimes × architectures × workloads × memory sizes, and the run modes.
+//!
+//! `bench.toml` at the repository root is the single source of truth; the collector, the
+//! emulator and the CDK app all read it. [`Matrix::builtin`] is that file as compiled into the
+//! binary, so `lambench` works outside a checkout; `--matrix FILE` reads another.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use serde::Deserialize;
+use thiserror::Error;
+
+/// The matrix file as it was when this binary was built.
+pub const BUILTIN_MATRIX: &str = include_str!("../../../bench.toml");
+
+/// Lambda's memory bounds (MB), inclusive.
+pub const MIN_MEMORY_MB: u32 = 128;
+/// Lambda's memory bounds (MB), inclusive.
+pub const MAX_MEMORY_MB: u32 = 10_240;
+
+/// An invalid matrix: each variant names the key to fix.
+#[derive(Debug, Error)]
+pub enum MatrixError {
+    #[error("cannot read matrix file {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("matrix is not valid TOML or has an unknown/missing key: {0}")]
+    Syntax(#[from] toml::de::Error),
+    #[error("`{key}` must not be empty: list at least one value")]
+    Empty { key: String },
+    #[error(
+        "`{key}`: unknown runtime {value:?}; lambench supports python3.N, nodejsN.x and provided.al2023/provided.al2 (Rust)"
+    )]
+    UnknownRuntime { key: String, value: String },
+    #[error("`{key}`: runtime {runtime:?} is not a {language} runtime (language must match the runtime id)")]
+    LanguageMismatch {
+        key: String,
+        runtime: String,
+        language: String,
+    },
+    #[error("`{key}`: unknown architecture {value:?}; use \"arm64\" or \"x86_64\"")]
+    UnknownArchitecture { key: String, value: String },
+    #[error("`{key}`: {value} MB is outside Lambda's 128-10240 MB range")]
+    MemoryOutOfRange { key: String, value: u32 },
+    #[error("`{key}`: {value:?} appears twice")]
+    Duplicate { key: String, value: String },
+    #[error("`{key}`: {reason}")]
+    Invalid { key: String, reason: String },
+}
+
+/// CPU architecture of a Lambda function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Architecture {
+    Arm64,
+    X86_64,
+}
+
+impl Architecture {
+    /// The name Lambda uses (`arm64`, `x86_64`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Architecture::Arm64 => "arm64",
+            Architecture::X86_64 => "x86_64",
+        }
+    }
+
+    /// The architecture of the machine running this binary, if Lambda has it.
+    pub fn host() -> Option<Architecture> {
+        match std::env::consts::ARCH {
+            "aarch64" => Some(Architecture::Arm64),
+            "x86_64" => Some(Architecture::X86_64),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Architecture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Architecture {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "arm64" | "aarch64" => Ok(Architecture::Arm64),
+            "x86_64" | "x86-64" | "amd64" => Ok(Architecture::X86_64),
+            _ => Err(format!("unknown architecture {s:?}; use arm64 or x86_64")),
+        }
+    }
+}
+
+/// One runtime of the matrix.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Runtime {
+    /// Lambda runtime identifier, e.g. `python3.13`, `nodejs22.x`, `provided.al2023`.
+    pub id: String,
+    /// `python`, `nodejs` or `rust`.
+    pub language: String,
+    /// The runtime's part of function names (`python3-13`): ids contain dots, names may not.
+    pub slug: String,
+}
+
+/// One workload of the matrix.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Workload {
+    pub description: String,
+    /// Memory sizes (MB) this workload is measured at.
+    pub memory_mb: Vec<u32>,
+    /// The event every invocation sends.
+    #[serde(default)]
+    pub event: toml::Table,
+    /// Whether the workload needs the DynamoDB test-data table.
+    #[serde(default)]
+    pub uses_dynamodb: bool,
+}
+
+/// Samples per (function, memory size) cell.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Mode {
+    pub cold: u32,
+    pub warm: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMatrix {
+    function_name: String,
+    stack_name: String,
+    default_region: String,
+    architectures: Vec<String>,
+    runtimes: Vec<Runtime>,
+    workloads: BTreeMap<String, Workload>,
+    modes: BTreeMap<String, Mode>,
+}
+
+/// The validated matrix.
+#[derive(Debug, Clone)]
+pub struct Matrix {
+    pub function_name: String,
+    pub stack_name: String,
+    pub default_region: String,
+    pub architectures: Vec<Architecture>,
+    pub runtimes: Vec<Runtime>,
+    pub workloads: BTreeMap<String, Workload>,
+    pub modes: BTreeMap<String, Mode>,
+}
+
+/// One deployed function: a runtime on an architecture running a workload.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FunctionSpec {
+    pub name: String,
+    pub runtime: String,
+    pub language: String,
+    pub architecture: Architecture,
+    pub workload: String,
+}
+
+impl Matrix {
+    /// The matrix compiled into this binary (`bench.toml` at build time).
+    pub fn builtin() -> Result<Matrix, MatrixError> {
+        BUILTIN_MATRIX.parse()
+    }
+
+    /// Reads and validates a matrix file.
+    pub fn load(path: &Path) -> Result<Matrix, MatrixError> {
+        let text = std::fs::read_to_string(path).map_err(|source| MatrixError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        text.parse()
+    }
+
+    /// The runtime with this Lambda id.
+    pub fn runtime(&self, id: &str) -> Option<&Runtime> {
+        self.runtimes.iter().find(|r| r.id == id)
+    }
+
+    /// Every function of the matrix, in a stable order.
+    pub fn functions(&self) -> Vec<FunctionSpec> {
+        let mut out = Vec::new();
+        for runtime in &self.runtimes {
+            for &architecture in &self.architectures {
+                for workload in self.workloads.keys() {
+                    out.push(FunctionSpec {
+                        name: self.function_name(runtime, architecture, workload),
+                        runtime: runtime.id.clone(),
+                        language: runtime.language.clone(),
+                        architecture,
+                        workload: workload.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The function name for a runtime, architecture and workload.
+    pub fn function_name(&self, runtime: &Runtime, arch: Architecture, workload: &str) -> String {
+        self.function_name
+            .replace("{runtime}", &runtime.slug)
+            .replace("{architecture}", arch.as_str())
+            .replace("{workload}", workload)
+    }
+
+    /// The function with this name, if the matrix has it (used to recognise discovered functions).
+    pub fn function_by_name(&self, name: &str) -> Option<FunctionSpec> {
+        self.functions().into_iter().find(|f| f.name == name)
+    }
+
+    /// A mode by name (`test`, `balanced`, `production`), with a helpful error.
+    pub fn mode(&self, name: &str) -> Result<Mode, MatrixError> {
+        self.modes.get(name).copied().ok_or_else(|| MatrixError::Invalid {
+            key: "modes".into(),
+            reason: format!(
+                "no mode {name:?}; the matrix has {}",
+                self.modes.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        })
+    }
+}
+
+impl FromStr for Matrix {
+    type Err = MatrixError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let raw: RawMatrix = toml::from_str(text)?;
+        validate(raw)
+    }
+}
+
+fn validate(raw: RawMatrix) -> Result<Matrix, MatrixError> {
+    non_empty("architectures", raw.architectures.len())?;
+    non_empty("runtimes", raw.runtimes.len())?;
+    non_empty("workloads", raw.workloads.len())?;
+    non_empty("modes", raw.modes.len())?;
+    for key in ["{runtime}", "{architecture}", "{workload}"] {
+        if !raw.function_name.contains(key) {
+            return Err(MatrixError::Invalid {
+                key: "function_name".into(),
+                reason: format!("must contain {key} so every function gets its own name"),
+            });
+        }
+    }
+    let architectures = validate_architectures(&raw.architectures)?;
+    validate_runtimes(&raw.runtimes)?;
+    for (name, workload) in &raw.workloads {
+        let key = format!("workloads.{name}.memory_mb");
+        non_empty(&key, workload.memory_mb.len())?;
+        for &mb in &workload.memory_mb {
+            if !(MIN_MEMORY_MB..=MAX_MEMORY_MB).contains(&mb) {
+                return Err(MatrixError::MemoryOutOfRange { key, value: mb });
+            }
+        }
+        no_duplicates(&key, workload.memory_mb.iter().map(|m| m.to_string()))?;
+    }
+    for (name, mode) in &raw.modes {
+        if mode.cold == 0 && mode.warm == 0 {
+            return Err(MatrixError::Invalid {
+                key: format!("modes.{name}"),
+                reason: "cold and warm are both 0: the mode would measure nothing".into(),
+            });
+        }
+    }
+    let matrix = Matrix {
+        function_name: raw.function_name,
+        stack_name: raw.stack_name,
+        default_region: raw.default_region,
+        architectures,
+        runtimes: raw.runtimes,
+        workloads: raw.workloads,
+        modes: raw.modes,
+    };
+    check_name_lengths(&matrix)?;
+    Ok(matrix)
+}
+
+fn non_empty(key: &str, len: usize) -> Result<(), MatrixError> {
+    if len == 0 {
+        return Err(MatrixError::Empty { key: key.into() });
+    }
+    Ok(())
+}
+
+fn no_duplicates(key: &str, values: impl Iterator<Item = String>) -> Result<(), MatrixError> {
+    let mut seen = std::collections::BTreeSet::new();
+    for value in values {
+        if !seen.insert(value.clone()) {
+            return Err(MatrixError::Duplicate {
+                key: key.into(),
+                value,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn validate_architectures(names: &[String]) -> Result<Vec<Architecture>, MatrixError> {
+    no_duplicates("architectures", names.iter().cloned())?;
+    names
+        .iter()
+        .map(|n| match n.as_str() {
+            "arm64" => Ok(Architecture::Arm64),
+            "x86_64" => Ok(Architecture::X86_64),
+            _ => Err(MatrixError::UnknownArchitecture {
+                key: "architectures".into(),
+                value: n.clone(),
+            }),
+        })
+        .collect()
+}
+
+fn validate_runtimes(runtimes: &[Runtime]) -> Result<(), MatrixError> {
+    no_duplicates("runtimes.id", runtimes.iter().map(|r| r.id.clone()))?;
+    no_duplicates("runtimes.slug", runtimes.iter().map(|r| r.slug.clone()))?;
+    for (i, runtime) in runtimes.iter().enumerate() {
+        let key = format!("runtimes[{i}].id");
+        let language = language_of(&runtime.id).ok_or_else(|| MatrixError::UnknownRuntime {
+            key: key.clone(),
+            value: runtime.id.clone(),
+        })?;
+        if language != runtime.language {
+            return Err(MatrixError::LanguageMismatch {
+                key: format!("runtimes[{i}].language"),
+                runtime: runtime.id.clone(),
+                language: runtime.language.clone(),
+            });
+        }
+        let slug_ok = !runtime.slug.is_empty()
+            && runtime
+                .slug
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !slug_ok {
+            return Err(MatrixError::Invalid {
+                key: format!("runtimes[{i}].slug"),
+                reason: format!(
+                    "{:?} may hold only letters, digits, '-' and '_' (it becomes part of function names)",
+                    runtime.slug
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The language lambench implements a Lambda runtime id in, or `None` if it does not.
+pub fn language_of(runtime_id: &str) -> Option<&'static str> {
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if let Some(minor) = runtime_id.strip_prefix("python3.") {
+        return digits(minor).then_some("python");
+    }
+    if let Some(rest) = runtime_id.strip_prefix("nodejs") {
+        return rest
+            .strip_suffix(".x")
+            .is_some_and(digits)
+            .then_some("nodejs");
+    }
+    matches!(runtime_id, "provided.al2023" | "provided.al2").then_some("rust")
+}
+
+fn check_name_lengths(matrix: &Matrix) -> Result<(), MatrixError> {
+    for f in matrix.functions() {
+        if f.name.len() > 64 {
+            return Err(MatrixError::Invalid {
+                key: "function_name".into(),
+                reason: format!("{:?} is longer than Lambda's 64 characters", f.name),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(from: &str, to: &str) -> Result<Matrix, MatrixError> {
+        assert!(BUILTIN_MATRIX.contains(from), "fixture text {from:?} not in bench.toml");
+        BUILTIN_MATRIX.replacen(from, to, 1).parse()
+    }
+
+    #[test]
+    fn builtin_matrix_has_42_functions() {
+        let m = Matrix::builtin().unwrap();
+        let fns = m.functions();
+        assert_eq!(fns.len(), 42);
+        assert_eq!(m.runtimes.len(), 7);
+        assert!(fns.iter().any(|f| f.name == "lambench-python3-13-arm64-cpu-intensive"));
+        assert!(fns.iter().any(|f| f.name == "lambench-rust-x86_64-light"));
+        assert_eq!(m.mode("production").unwrap(), Mode { cold: 100, warm: 500 });
+        assert_eq!(m.workloads["memory-intensive"].memory_mb.len(), 9);
+    }
+
+    #[test]
+    fn function_names_round_trip() {
+        let m = Matrix::builtin().unwrap();
+        for f in m.functions() {
+            assert_eq!(m.function_by_name(&f.name).as_ref(), Some(&f));
+        }
+        assert!(m.function_by_name("lambench-cobol-arm64-light").is_none());
+    }
+
+    #[test]
+    fn unknown_runtime_names_the_key() {
+        let err = with("id = \"python3.14\"", "id = \"cobol85\"").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("runtimes[0].id") && msg.contains("cobol85"), "{msg}");
+    }
+
+    #[test]
+    fn language_must_match_runtime() {
+        let err = with("id = \"nodejs22.x\"", "id = \"python3.99\"").unwrap_err();
+        assert!(matches!(err, MatrixError::LanguageMismatch { .. }), "{err}");
+    }
+
+    #[test]
+    fn memory_out_of_range_names_the_key() {
+        let err = with("[128, 256, 512, 1024, 1769, 2048]", "[64, 256]").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("workloads.cpu-intensive.memory_mb") && msg.contains("64 MB"), "{msg}");
+        let err = with("8192, 10240]", "8192, 10241]").unwrap_err();
+        assert!(err.to_string().contains("10241"), "{err}");
+    }
+
+    #[test]
+    fn empty_lists_are_rejected() {
+        let err = with("architectures = [\"arm64\", \"x86_64\"]", "architectures = []").unwrap_err();
+        assert!(err.to_string().contains("`architectures` must not be empty"), "{err}");
+        let err = with("[128, 256, 512, 1024, 1769, 2048]", "[]").unwrap_err();
+        assert!(err.to_string().contains("workloads.cpu-intensive.memory_mb"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_and_architectures_are_rejected() {
+        let err = with("stack_name", "stak_name").unwrap_err();
+        assert!(err.to_string().contains("stak_name"), "{err}");
+        let err = with("[\"arm64\", \"x86_64\"]", "[\"arm64\", \"riscv\"]").unwrap_err();
+        assert!(err.to_string().contains("riscv"), "{err}");
+    }
+
+    #[test]
+    fn duplicates_and_empty_modes_are_rejected() {
+        let err = with("[128, 256,", "[128, 128,").unwrap_err();
+        assert!(matches!(err, MatrixError::Duplicate { .. }), "{err}");
+        let err = with("cold = 2\nwarm = 2", "cold = 0\nwarm = 0").unwrap_err();
+        assert!(err.to_string().contains("modes.test"), "{err}");
+        let err = Matrix::builtin().unwrap().mode("quick").unwrap_err();
+        assert!(err.to_string().contains("balanced"), "{err}");
+    }
+
+    #[test]
+    fn language_of_known_runtimes() {
+        assert_eq!(language_of("python3.14"), Some("python"));
+        assert_eq!(language_of("nodejs20.x"), Some("nodejs"));
+        assert_eq!(language_of("provided.al2023"), Some("rust"));
+        assert_eq!(language_of("python3."), None);
+        assert_eq!(language_of("nodejs.x"), None);
+        assert_eq!(language_of("java21"), None);
+    }
+}

@@ -1,0 +1,128 @@
+//! Statistics as pure functions: quantiles and distribution-free confidence intervals.
+//!
+//! The interval for a quantile uses order statistics and the binomial distribution, so it
+//! holds for any distribution (Lambda latencies are skewed and multi-modal; a normal
+//! approximation would lie in the tails). With too few samples for the asked confidence there
+//! is no interval, and the functions say so with `None` rather than invent one.
+
+/// Quantile `q` in 0..=1 of sorted data by linear interpolation between closest ranks
+/// (Hyndman & Fan type 7, what `percentile_cont` computes). `None` for empty input.
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
+    if sorted.is_empty() || !(0.0..=1.0).contains(&q) {
+        return None;
+    }
+    let pos = q * (sorted.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    let frac = pos - lo as f64;
+    Some(sorted[lo] + (sorted[hi] - sorted[lo]) * frac)
+}
+
+/// 1-based ranks `(l, u)` such that `[x(l), x(u)]` covers the `q` quantile with probability at
+/// least `confidence`, splitting the miss probability evenly between the two tails.
+/// `None` when `n` is too small for that confidence.
+pub fn quantile_ci_ranks(n: usize, q: f64, confidence: f64) -> Option<(usize, usize)> {
+    if n == 0 || !(0.0 < q && q < 1.0) || !(0.0 < confidence && confidence < 1.0) {
+        return None;
+    }
+    let tail = (1.0 - confidence) / 2.0;
+    let cdf = binomial_cdf(n, q);
+    // Coverage of [x(l), x(u)] is P(l <= B <= u-1) = F(u-1) - F(l-1), B ~ Bin(n, q).
+    // l: the largest rank with F(l-1) <= tail; u: the smallest rank with F(u-1) >= 1 - tail.
+    let l = (1..=n).rev().find(|&l| cdf[l - 1] <= tail)?;
+    let u = (1..=n).find(|&u| cdf[u - 1] >= 1.0 - tail)?;
+    (l < u || (l == u && confidence <= 0.0)).then_some((l, u))
+}
+
+/// Confidence interval for the `q` quantile of sorted data; `None` when there are too few values.
+pub fn quantile_ci(sorted: &[f64], q: f64, confidence: f64) -> Option<(f64, f64)> {
+    let (l, u) = quantile_ci_ranks(sorted.len(), q, confidence)?;
+    Some((sorted[l - 1], sorted[u - 1]))
+}
+
+/// `cdf[k] = P(B <= k)` for `B ~ Binomial(n, q)`, computed in log space so large `n` does not
+/// underflow.
+fn binomial_cdf(n: usize, q: f64) -> Vec<f64> {
+    let ln_q = q.ln();
+    let ln_p = (1.0 - q).ln();
+    let mut ln_pmf = n as f64 * ln_p;
+    let mut acc = 0.0;
+    let mut cdf = Vec::with_capacity(n + 1);
+    for k in 0..=n {
+        acc += ln_pmf.exp();
+        cdf.push(acc.min(1.0));
+        if k < n {
+            ln_pmf += ((n - k) as f64 / (k + 1) as f64).ln() + ln_q - ln_p;
+        }
+    }
+    cdf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn quantiles_by_hand() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile_sorted(&v, 0.5), Some(2.5));
+        assert_eq!(quantile_sorted(&v, 0.0), Some(1.0));
+        assert_eq!(quantile_sorted(&v, 1.0), Some(4.0));
+        assert_eq!(quantile_sorted(&[7.0], 0.99), Some(7.0));
+        assert_eq!(quantile_sorted(&[], 0.5), None);
+        assert_eq!(quantile_sorted(&v, 1.5), None);
+    }
+
+    #[test]
+    fn median_ci_for_ten_samples_is_second_to_ninth() {
+        // Textbook value: for n = 10 the 95% interval for the median is [x(2), x(9)] (97.9%).
+        assert_eq!(quantile_ci_ranks(10, 0.5, 0.95), Some((2, 9)));
+        // Five samples cannot give 95% (0.5^5 * 2 = 6.25% miss even at [x(1), x(5)]).
+        assert_eq!(quantile_ci_ranks(5, 0.5, 0.95), None);
+        assert_eq!(quantile_ci_ranks(6, 0.5, 0.95), Some((1, 6)));
+        // p99 needs ~300 samples before a 95% interval exists that excludes the maximum.
+        assert_eq!(quantile_ci_ranks(100, 0.99, 0.95), None);
+        assert!(quantile_ci_ranks(1000, 0.99, 0.95).is_some());
+    }
+
+    #[test]
+    fn large_n_does_not_underflow() {
+        let (l, u) = quantile_ci_ranks(1_000_000, 0.5, 0.95).unwrap();
+        // Normal approximation: 500000 ± 1.96 × 500 = ±980.
+        assert!((499_000..499_030).contains(&l), "{l}");
+        assert!((500_970..501_000).contains(&u), "{u}");
+    }
+
+    fn coverage(n: usize, q: f64, ranks: (usize, usize)) -> f64 {
+        let cdf = binomial_cdf(n, q);
+        cdf[ranks.1 - 1] - if ranks.0 >= 2 { cdf[ranks.0 - 2] } else { 0.0 }
+    }
+
+    proptest! {
+        /// Whenever an interval is given, its exact coverage is at least the confidence asked.
+        #[test]
+        fn intervals_have_at_least_the_asked_coverage(
+            n in 1usize..400,
+            q in prop::sample::select(vec![0.1, 0.5, 0.9, 0.99]),
+            conf in prop::sample::select(vec![0.8, 0.9, 0.95, 0.99]),
+        ) {
+            if let Some((l, u)) = quantile_ci_ranks(n, q, conf) {
+                prop_assert!(1 <= l && l < u && u <= n);
+                prop_assert!(coverage(n, q, (l, u)) >= conf - 1e-9);
+                let rank = q * n as f64;
+                prop_assert!(l as f64 <= rank + 1.0 && u as f64 >= rank);
+            }
+        }
+
+        /// The interval brackets the point estimate on any data.
+        #[test]
+        fn interval_brackets_the_quantile(mut v in prop::collection::vec(-1e6f64..1e6, 1..300)) {
+            v.sort_by(f64::total_cmp);
+            if let Some((lo, hi)) = quantile_ci(&v, 0.5, 0.95) {
+                let m = quantile_sorted(&v, 0.5).unwrap();
+                prop_assert!(lo <= m && m <= hi);
+            }
+        }
+    }
+}
