@@ -1,0 +1,40 @@
+//! Errors a user can act on; each message says what went wrong and how to fix it.
+
+use thiserror::Error;
+
+/// The analyzer's result type.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Why an analysis could not run.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("data location {location} does not exist; run `lambench collect` or `lambench import` first, or pass --data DIR|s3://bucket/prefix")]
+    DataMissing { location: String },
+    #[error("no .parquet files under {location}; collect or import some data into it first")]
+    NoData { location: String },
+    #[error("no run {run:?} under {location}; runs present: {runs}")]
+    UnknownRun {
+        run: String,
+        location: String,
+        runs: String,
+    },
+    #[error("invalid data location {location:?}: {reason}")]
+    BadLocation { location: String, reason: String },
+    #[error("cannot list {location}: {message}")]
+    Storage { location: String, message: String },
+    #[error("SQL error in {origin}: {message}")]
+    Sql { origin: String, message: String },
+    #[error("query failed: {message}{hint}")]
+    Execution { message: String, hint: String },
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {message}")]
+    Output { path: String, message: String },
+    #[error("{path}: {message}")]
+    Import { path: String, message: String },
+    #[error(transparent)]
+    Write(#[from] lambench_model::parquet_out::WriteError),
+}

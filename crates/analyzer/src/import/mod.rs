@@ -1,0 +1,3 @@
+//! Importers that turn other sources' measurements into invocation rows.
+
+pub mod lambda_perf;

@@ -1,0 +1,166 @@
+//! The DataFusion session: the `invocations` table, lambench's functions, and query execution
+//! with errors mapped to messages a user can act on.
+
+use std::fmt;
+use std::sync::Arc;
+
+use arrow::array::RecordBatch;
+use arrow::datatypes::{DataType, SchemaRef};
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::ListingOptions;
+use datafusion::error::DataFusionError;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use lambench_model::record::{RUN_ID_COLUMN, file_schema};
+
+use crate::error::{Error, Result};
+use crate::source::DataLocation;
+use crate::udf;
+
+/// Name of the table every query reads.
+pub const TABLE: &str = "invocations";
+/// The same data without the `--run` filter, for queries that compare runs.
+pub const ALL_RUNS_TABLE: &str = "invocations_all_runs";
+
+/// Where a SQL text came from, for error messages.
+#[derive(Debug, Clone)]
+pub enum SqlOrigin {
+    File(String),
+    Inline,
+}
+
+impl fmt::Display for SqlOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SqlOrigin::File(path) => write!(f, "{path}"),
+            SqlOrigin::Inline => f.write_str("--query"),
+        }
+    }
+}
+
+/// A query's result: its schema (known even with no rows) and batches.
+#[derive(Debug, Clone)]
+pub struct QueryResult {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+}
+
+impl QueryResult {
+    pub fn num_rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
+/// A DataFusion session over one data location.
+pub struct Analyzer {
+    ctx: SessionContext,
+    location: DataLocation,
+}
+
+impl Analyzer {
+    /// Opens a data location: checks that it holds data (and the run, if one is asked for),
+    /// registers `invocations` and the lambench SQL functions.
+    pub async fn open(location: &DataLocation, run: Option<&str>) -> Result<Analyzer> {
+        let listing = location.list().await?;
+        if listing.files.is_empty() {
+            return Err(Error::NoData {
+                location: location.display.clone(),
+            });
+        }
+        if let Some(run) = run {
+            if !listing.runs.iter().any(|r| r == run) {
+                return Err(Error::UnknownRun {
+                    run: run.into(),
+                    location: location.display.clone(),
+                    runs: if listing.runs.is_empty() { "none".into() } else { listing.runs.join(", ") },
+                });
+            }
+        }
+        let config = SessionConfig::new().with_information_schema(true);
+        let ctx = SessionContext::new_with_config(config);
+        ctx.register_object_store(&location.url, location.store.clone());
+        udf::register_all(&ctx);
+        let options = ListingOptions::new(Arc::new(ParquetFormat::default()))
+            .with_file_extension(".parquet")
+            .with_table_partition_cols(vec![(RUN_ID_COLUMN.to_string(), DataType::Utf8)]);
+        ctx.register_listing_table(ALL_RUNS_TABLE, location.url.as_str(), options, Some(file_schema()), None)
+            .await
+            .map_err(|e| execution_error(&e))?;
+        let view = match run {
+            Some(run) => format!(
+                "CREATE VIEW {TABLE} AS SELECT * FROM {ALL_RUNS_TABLE} WHERE {RUN_ID_COLUMN} = '{}'",
+                run.replace('\'', "''")
+            ),
+            None => format!("CREATE VIEW {TABLE} AS SELECT * FROM {ALL_RUNS_TABLE}"),
+        };
+        ctx.sql(&view).await.map_err(|e| execution_error(&e))?;
+        Ok(Analyzer { ctx, location: location.clone() })
+    }
+
+    /// Plans and runs one SQL statement.
+    pub async fn query(&self, sql: &str, origin: &SqlOrigin) -> Result<QueryResult> {
+        let df = self.ctx.sql(sql).await.map_err(|e| plan_error(&e, origin))?;
+        let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+        match df.collect().await {
+            Ok(batches) => Ok(QueryResult { schema, batches }),
+            Err(e) => Err(self.explain_failure(&e).await),
+        }
+    }
+
+    /// The underlying DataFusion context, for callers that build DataFrames directly.
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+}
+
+impl Analyzer {
+    /// Turns an execution error into one that names the corrupt files, when that is the cause.
+    async fn explain_failure(&self, e: &DataFusionError) -> Error {
+        let (message, hint) = describe(e);
+        if hint.is_empty() {
+            return Error::Execution { message, hint };
+        }
+        let bad = self.location.corrupt_files().await;
+        if bad.is_empty() {
+            return Error::Execution { message, hint };
+        }
+        let files: Vec<String> = bad.iter().map(|(f, why)| format!("  {f}: {why}")).collect();
+        Error::Execution {
+            message,
+            hint: format!(
+                "\nhint: these files under {} are not valid Parquet (truncated, or not Parquet at all); remove them or re-create them with `lambench collect`/`lambench import`:\n{}",
+                self.location.display,
+                files.join("\n")
+            ),
+        }
+    }
+}
+
+fn plan_error(e: &DataFusionError, origin: &SqlOrigin) -> Error {
+    match e.find_root() {
+        DataFusionError::SQL(..)
+        | DataFusionError::Plan(_)
+        | DataFusionError::SchemaError(..)
+        | DataFusionError::NotImplemented(_) => Error::Sql {
+            origin: origin.to_string(),
+            message: e.find_root().to_string(),
+        },
+        _ => execution_error(e),
+    }
+}
+
+fn execution_error(e: &DataFusionError) -> Error {
+    let (message, hint) = describe(e);
+    Error::Execution { message, hint }
+}
+
+/// The error's message and, when it comes from reading Parquet, a hint on what to do.
+fn describe(e: &DataFusionError) -> (String, String) {
+    let message = e.to_string();
+    let lower = message.to_lowercase();
+    let hint = if lower.contains("parquet") || lower.contains("magic") || lower.contains("footer") {
+        "\nhint: a file under the data location is not valid Parquet (truncated or not Parquet at all); remove it or re-create it with `lambench collect`/`lambench import`"
+    } else {
+        ""
+    };
+    (message, hint.to_string())
+}

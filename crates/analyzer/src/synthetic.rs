@@ -1,0 +1,107 @@
+//! Deterministic synthetic invocations, for tests, snapshots and benchmarks of the analyzer.
+//!
+//! Durations follow a log-normal-like shape per cell with arm64 a little faster for CPU work,
+//! a few failures and cold starts with init durations: realistic enough to exercise every
+//! column of every query, and identical for a given seed on every machine.
+
+use lambench_model::Matrix;
+use lambench_model::record::{Invocation, StartType, Status};
+
+/// SplitMix64: tiny, seedable, and the same everywhere (no dependency on `rand` versions).
+#[derive(Debug, Clone)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    pub fn new(seed: u64) -> Self {
+        SplitMix64(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    pub fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Rows for every (function, memory) cell of the matrix: `cold` + `warm` samples each.
+pub fn invocations(matrix: &Matrix, cold: u32, warm: u32, seed: u64) -> Vec<Invocation> {
+    let mut rng = SplitMix64::new(seed);
+    let mut rows = Vec::new();
+    let mut t = 1_780_000_000_000_000i64;
+    for f in matrix.functions() {
+        for &mem in &matrix.workloads[&f.workload].memory_mb {
+            let base = base_ms(&f.workload, f.architecture.as_str(), mem);
+            for (start, count) in [(StartType::Cold, cold), (StartType::Warm, warm)] {
+                for k in 0..count {
+                    t += 1_000 + (rng.next_u64() % 1_000) as i64;
+                    rows.push(sample(&f, mem, start, k, t, base, &mut rng));
+                }
+            }
+        }
+    }
+    rows
+}
+
+fn base_ms(workload: &str, arch: &str, mem: u32) -> f64 {
+    let cpu_share = (f64::from(mem) / 1769.0).min(2.0);
+    let work = match workload {
+        "cpu-intensive" => 900.0,
+        "memory-intensive" => 1_400.0,
+        _ => 25.0,
+    };
+    let arch_factor = if arch == "arm64" { 0.85 } else { 1.0 };
+    work * arch_factor / cpu_share
+}
+
+fn sample(
+    f: &lambench_model::FunctionSpec,
+    mem: u32,
+    start: StartType,
+    k: u32,
+    t: i64,
+    base: f64,
+    rng: &mut SplitMix64,
+) -> Invocation {
+    // exp of a sum of uniforms: skewed to the right like real latencies.
+    let noise = ((rng.next_f64() + rng.next_f64() + rng.next_f64() - 1.5) * 0.2).exp();
+    let duration = (base * noise * 1000.0).round() / 1000.0;
+    let failed = rng.next_f64() < 0.01;
+    let cold = start == StartType::Cold;
+    let init = cold.then(|| ((150.0 + 100.0 * rng.next_f64()) * 100.0).round() / 100.0);
+    let billed = (duration + init.unwrap_or(0.0)).ceil() as i64;
+    Invocation {
+        backend: "synthetic".into(),
+        region: Some("us-east-2".into()),
+        function_name: f.name.clone(),
+        runtime: f.runtime.clone(),
+        language: f.language.clone(),
+        architecture: f.architecture.as_str().into(),
+        workload: f.workload.clone(),
+        memory_mb: mem as i32,
+        package_type: Some("zip".into()),
+        start_type: start,
+        sample_index: k as i32,
+        attempt: 0,
+        is_warmup: false,
+        invoked_at_us: t,
+        request_id: Some(format!("{:016x}", rng.next_u64())),
+        duration_ms: Some(duration),
+        billed_duration_ms: Some(billed),
+        init_duration_ms: init,
+        restore_duration_ms: None,
+        billed_restore_duration_ms: None,
+        reported_memory_mb: Some(mem as i32),
+        max_memory_used_mb: Some(40 + (rng.next_u64() % 20) as i32),
+        client_latency_ms: Some(duration + 20.0),
+        status: if failed { Status::Error } else { Status::Ok },
+        error_type: failed.then(|| "Runtime.ExitError".to_string()),
+        error_message: failed.then(|| "process exited <unexpectedly> & \"badly\"".to_string()),
+        runtime_version: cold.then(|| format!("{}.v1", f.runtime)),
+        observed_cold: Some(cold),
+    }
+}

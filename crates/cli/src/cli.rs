@@ -1,0 +1,120 @@
+//! Command-line arguments. Everything the user types is parsed and checked here; the commands
+//! receive typed options.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use lambench_analyzer::output::Format;
+
+/// ARM64 (Graviton) vs x86_64 on AWS Lambda: speed and price, per runtime, workload and memory.
+#[derive(Debug, Parser)]
+#[command(name = "lambench", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Benchmark matrix file (default: the bench.toml built into this binary).
+    #[arg(long, global = true, env = "LAMBENCH_MATRIX", value_name = "FILE")]
+    pub matrix: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run SQL (Apache DataFusion) over the invocation Parquet files.
+    Analyze(AnalyzeArgs),
+    /// Convert other sources' measurements into lambench's Parquet layout.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Print the benchmark matrix: functions, memory sizes and modes.
+    Matrix(MatrixArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  lambench analyze --data results --sql queries/p99.sql\n  lambench analyze --data s3://my-bucket/lambench --run 2026-11-29T10-00-00Z --sql queries/arm_vs_x86.sql --format markdown\n  lambench analyze --query \"SELECT runtime, count(*) FROM invocations GROUP BY runtime\"\n\nThe table is `invocations` (one row per invocation attempt, see docs/schema.md);\n`invocations_all_runs` ignores --run. lambench adds lambda_cost_usd, lambda_compute_cost_usd,\nlambda_monthly_cost_usd, gb_seconds, quantile_ci_lower and quantile_ci_upper to DataFusion's SQL.")]
+pub struct AnalyzeArgs {
+    /// Folder or s3://bucket/prefix holding run_id=<id>/*.parquet.
+    #[arg(long, env = "LAMBENCH_DATA", default_value = "results", value_name = "DIR|S3_URL")]
+    pub data: String,
+
+    /// Only this run (its run_id partition); default: all runs.
+    #[arg(long, value_name = "RUN_ID")]
+    pub run: Option<String>,
+
+    /// SQL file with one statement.
+    #[arg(long, value_name = "FILE", conflicts_with = "query", required_unless_present = "query")]
+    pub sql: Option<PathBuf>,
+
+    /// SQL text with one statement.
+    #[arg(long, value_name = "SQL")]
+    pub query: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+
+    /// Write to this file (atomically) instead of standard output; required for parquet.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+    Parquet,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Json => Format::Json,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Parquet => Format::Parquet,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// maxday/lambda-perf daily JSON files (real AWS cold starts, all three schemas since 2022).
+    #[command(name = "lambda-perf")]
+    LambdaPerf(LambdaPerfArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  lambench import lambda-perf ../shared/data/lambda-perf/*.json --out results\n  lambench analyze --data results --run lambda-perf --sql queries/cold_starts.sql")]
+pub struct LambdaPerfArgs {
+    /// Daily JSON files (data/YYYY-MM-DD.json in the lambda-perf repository).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Folder to write run_id=<run-id>/<date>.parquet into.
+    #[arg(long, default_value = "results", value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Run id (partition) for the imported rows; re-importing a file replaces its part.
+    #[arg(long, default_value = "lambda-perf", value_name = "RUN_ID")]
+    pub run_id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    /// Print JSON (for scripts and the CDK app) instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

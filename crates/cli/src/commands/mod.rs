@@ -1,0 +1,45 @@
+//! One module per subcommand; each takes typed options and returns `anyhow::Result`.
+
+mod analyze;
+mod import;
+mod matrix;
+
+use std::path::Path;
+
+use anyhow::Context;
+use lambench_model::Matrix;
+
+use crate::cli::{Cli, Command, ImportCommand};
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Analyze(args) => analyze::run(args).await,
+        Command::Import(ImportCommand::LambdaPerf(args)) => import::lambda_perf(args),
+        Command::Matrix(args) => matrix::run(&load_matrix(cli.matrix.as_deref())?, &args),
+    }
+}
+
+/// The matrix from `--matrix`, or the one built in.
+pub fn load_matrix(path: Option<&Path>) -> anyhow::Result<Matrix> {
+    match path {
+        Some(p) => Matrix::load(p).with_context(|| format!("invalid matrix {}", p.display())),
+        None => Matrix::builtin().context("the built-in bench.toml is invalid"),
+    }
+}
+
+/// Exit status: 2 for errors in what the user gave us (input, data, SQL), 1 for the rest.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    let user_error = err.chain().any(|e| {
+        e.is::<lambench_analyzer::Error>()
+            || e.is::<lambench_model::MatrixError>()
+            || e.is::<lambench_model::parquet_out::WriteError>()
+            || e.is::<UsageError>()
+    });
+    if user_error { 2 } else { 1 }
+}
+
+/// A command line that parses but cannot be carried out as given.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);

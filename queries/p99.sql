@@ -1,0 +1,29 @@
+-- p99.sql: latency distribution per runtime × architecture × workload × memory × start type.
+-- Answers: how fast, and how consistent, is each configuration? n counts every attempt; errors
+-- counts the attempts that did not succeed (they are excluded from the latency columns, never
+-- dropped). Percentiles are exact (percentile_cont); p50_lo/p50_hi is the distribution-free 95%
+-- confidence interval of the median (NULL when there are too few samples for one).
+-- Warm-up invocations are excluded.
+SELECT
+  runtime,
+  architecture,
+  workload,
+  memory_mb,
+  start_type,
+  count(*) AS n,
+  count(*) FILTER (WHERE status <> 'ok') AS errors,
+  round(percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) FILTER (WHERE status = 'ok'), 3) AS p50_ms,
+  round(quantile_ci_lower(CASE WHEN status = 'ok' THEN duration_ms END, 0.5, 0.95), 3) AS p50_lo_ms,
+  round(quantile_ci_upper(CASE WHEN status = 'ok' THEN duration_ms END, 0.5, 0.95), 3) AS p50_hi_ms,
+  round(percentile_cont(0.9) WITHIN GROUP (ORDER BY duration_ms) FILTER (WHERE status = 'ok'), 3) AS p90_ms,
+  round(percentile_cont(0.99) WITHIN GROUP (ORDER BY duration_ms) FILTER (WHERE status = 'ok'), 3) AS p99_ms,
+  round(avg(duration_ms) FILTER (WHERE status = 'ok'), 3) AS mean_ms,
+  round(stddev(duration_ms) FILTER (WHERE status = 'ok'), 3) AS stddev_ms,
+  round(percentile_cont(0.5) WITHIN GROUP (ORDER BY init_duration_ms) FILTER (WHERE status = 'ok'), 3) AS p50_init_ms,
+  round(percentile_cont(0.99) WITHIN GROUP (ORDER BY init_duration_ms) FILTER (WHERE status = 'ok'), 3) AS p99_init_ms,
+  round(avg(init_duration_ms) FILTER (WHERE status = 'ok'), 3) AS mean_init_ms,
+  round(stddev(init_duration_ms) FILTER (WHERE status = 'ok'), 3) AS stddev_init_ms
+FROM invocations
+WHERE NOT is_warmup
+GROUP BY runtime, architecture, workload, memory_mb, start_type
+ORDER BY runtime, workload, memory_mb, start_type, architecture;
