@@ -223,7 +223,7 @@ mod tests {
         assert_eq!(rows[0].restore_duration_ms, Some(300.5));
         assert_eq!(rows[0].init_duration_ms, None);
         assert_eq!(rows[1].sample_index, 1);
-        assert_eq!(rows[0].invoked_at_us, 1_785_592_843_288_000);
+        assert_eq!(rows[0].invoked_at_us, 1_786_111_243_288_000);
         let legacy = r#"{"metadata":{"generatedAt":"2022-09-04T05:35:33.929Z"},"runtimeData":[
             {"runtime":"lambda-perf-go1x","initDurations":[69.74],"memorySize":128,"averageMemoryUsed":29}]}"#;
         let rows = parse(legacy).unwrap();

@@ -17,12 +17,9 @@ impl Exporter for JsonExporter {
         for batch in &result.batches {
             writer.write(batch)?;
         }
+        // With no rows, finish() still writes `[]`: the output is always a JSON array.
         writer.finish()?;
         drop(writer);
-        if result.num_rows() == 0 {
-            // arrow writes nothing for no rows; an empty array is still valid JSON.
-            out.write_all(b"[]")?;
-        }
         writeln!(out)?;
         Ok(())
     }
