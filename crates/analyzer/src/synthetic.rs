@@ -4,7 +4,7 @@
 //! a few failures and cold starts with init durations: realistic enough to exercise every
 //! column of every query, and identical for a given seed on every machine.
 
-use lambench_model::Matrix;
+use lambench_model::{FunctionSpec, Matrix};
 use lambench_model::record::{Invocation, StartType, Status};
 
 /// SplitMix64: tiny, seedable, and the same everywhere (no dependency on `rand` versions).
@@ -30,21 +30,49 @@ impl SplitMix64 {
 
 /// Rows for every (function, memory) cell of the matrix: `cold` + `warm` samples each.
 pub fn invocations(matrix: &Matrix, cold: u32, warm: u32, seed: u64) -> Vec<Invocation> {
-    let mut rng = SplitMix64::new(seed);
-    let mut rows = Vec::new();
-    let mut t = 1_780_000_000_000_000i64;
-    for f in matrix.functions() {
+    let mut generator = Generator::new(seed);
+    matrix
+        .functions()
+        .iter()
+        .flat_map(|f| generator.function_rows(matrix, f, cold, warm))
+        .collect()
+}
+
+/// Generates rows function by function, so large data sets can be written in parts.
+#[derive(Debug, Clone)]
+pub struct Generator {
+    rng: SplitMix64,
+    t: i64,
+}
+
+impl Generator {
+    pub fn new(seed: u64) -> Self {
+        Generator {
+            rng: SplitMix64::new(seed),
+            t: 1_780_000_000_000_000,
+        }
+    }
+
+    /// `cold` + `warm` rows for each memory size of one function.
+    pub fn function_rows(
+        &mut self,
+        matrix: &Matrix,
+        f: &FunctionSpec,
+        cold: u32,
+        warm: u32,
+    ) -> Vec<Invocation> {
+        let mut rows = Vec::new();
         for &mem in &matrix.workloads[&f.workload].memory_mb {
             let base = base_ms(&f.workload, f.architecture.as_str(), mem);
             for (start, count) in [(StartType::Cold, cold), (StartType::Warm, warm)] {
                 for k in 0..count {
-                    t += 1_000 + (rng.next_u64() % 1_000) as i64;
-                    rows.push(sample(&f, mem, start, k, t, base, &mut rng));
+                    self.t += 1_000 + (self.rng.next_u64() % 1_000) as i64;
+                    rows.push(sample(f, mem, start, k, self.t, base, &mut self.rng));
                 }
             }
         }
+        rows
     }
-    rows
 }
 
 fn base_ms(workload: &str, arch: &str, mem: u32) -> f64 {
@@ -59,7 +87,7 @@ fn base_ms(workload: &str, arch: &str, mem: u32) -> f64 {
 }
 
 fn sample(
-    f: &lambench_model::FunctionSpec,
+    f: &FunctionSpec,
     mem: u32,
     start: StartType,
     k: u32,

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: the real binary, fixture data, shared data sets.
 #![allow(dead_code)]
 
+pub mod moto;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
