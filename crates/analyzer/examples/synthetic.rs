@@ -13,10 +13,17 @@ use lambench_model::{Matrix, parquet_out};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let out = PathBuf::from(args.next().ok_or("usage: synthetic OUT_DIR [ROWS]")?);
-    let rows: u64 = args.next().map(|r| r.parse()).transpose()?.unwrap_or(10_000_000);
+    let rows: u64 = args
+        .next()
+        .map(|r| r.parse())
+        .transpose()?
+        .unwrap_or(10_000_000);
     let matrix = Matrix::builtin()?;
     let functions = matrix.functions();
-    let cells: u64 = functions.iter().map(|f| matrix.workloads[&f.workload].memory_mb.len() as u64).sum();
+    let cells: u64 = functions
+        .iter()
+        .map(|f| matrix.workloads[&f.workload].memory_mb.len() as u64)
+        .sum();
     let per_cell = (rows / cells).max(2);
     let cold = (per_cell / 2500).max(1) as u32;
     let warm = (per_cell - u64::from(cold)) as u32;
@@ -28,6 +35,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         total += part.len();
         parquet_out::write_part(&out, "synthetic", &f.name, &part)?;
     }
-    eprintln!("wrote {total} rows ({cells} cells × {cold} cold + {warm} warm) in {:.1?}", started.elapsed());
+    eprintln!(
+        "wrote {total} rows ({cells} cells × {cold} cold + {warm} warm) in {:.1?}",
+        started.elapsed()
+    );
     Ok(())
 }

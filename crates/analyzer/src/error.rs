@@ -8,7 +8,9 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// Why an analysis could not run.
 #[derive(Debug, Error)]
 pub enum Error {
-    #[error("data location {location} does not exist; run `lambench collect` or `lambench import` first, or pass --data DIR|s3://bucket/prefix")]
+    #[error(
+        "data location {location} does not exist; run `lambench collect` or `lambench import` first, or pass --data DIR|s3://bucket/prefix"
+    )]
     DataMissing { location: String },
     #[error("no .parquet files under {location}; collect or import some data into it first")]
     NoData { location: String },

@@ -66,14 +66,18 @@ impl Analyzer {
                 location: location.display.clone(),
             });
         }
-        if let Some(run) = run {
-            if !listing.runs.iter().any(|r| r == run) {
-                return Err(Error::UnknownRun {
-                    run: run.into(),
-                    location: location.display.clone(),
-                    runs: if listing.runs.is_empty() { "none".into() } else { listing.runs.join(", ") },
-                });
-            }
+        if let Some(run) = run
+            && !listing.runs.iter().any(|r| r == run)
+        {
+            return Err(Error::UnknownRun {
+                run: run.into(),
+                location: location.display.clone(),
+                runs: if listing.runs.is_empty() {
+                    "none".into()
+                } else {
+                    listing.runs.join(", ")
+                },
+            });
         }
         let config = SessionConfig::new().with_information_schema(true);
         let ctx = SessionContext::new_with_config(config);
@@ -82,9 +86,15 @@ impl Analyzer {
         let options = ListingOptions::new(Arc::new(ParquetFormat::default()))
             .with_file_extension(".parquet")
             .with_table_partition_cols(vec![(RUN_ID_COLUMN.to_string(), DataType::Utf8)]);
-        ctx.register_listing_table(ALL_RUNS_TABLE, location.url.as_str(), options, Some(file_schema()), None)
-            .await
-            .map_err(|e| execution_error(&e))?;
+        ctx.register_listing_table(
+            ALL_RUNS_TABLE,
+            location.url.as_str(),
+            options,
+            Some(file_schema()),
+            None,
+        )
+        .await
+        .map_err(|e| execution_error(&e))?;
         let view = match run {
             Some(run) => format!(
                 "CREATE VIEW {TABLE} AS SELECT * FROM {ALL_RUNS_TABLE} WHERE {RUN_ID_COLUMN} = '{}'",
@@ -93,12 +103,19 @@ impl Analyzer {
             None => format!("CREATE VIEW {TABLE} AS SELECT * FROM {ALL_RUNS_TABLE}"),
         };
         ctx.sql(&view).await.map_err(|e| execution_error(&e))?;
-        Ok(Analyzer { ctx, location: location.clone() })
+        Ok(Analyzer {
+            ctx,
+            location: location.clone(),
+        })
     }
 
     /// Plans and runs one SQL statement.
     pub async fn query(&self, sql: &str, origin: &SqlOrigin) -> Result<QueryResult> {
-        let df = self.ctx.sql(sql).await.map_err(|e| plan_error(&e, origin))?;
+        let df = self
+            .ctx
+            .sql(sql)
+            .await
+            .map_err(|e| plan_error(&e, origin))?;
         let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
         match df.collect().await {
             Ok(batches) => Ok(QueryResult { schema, batches }),

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use futures::TryStreamExt;
-use object_store::{ObjectStore, ObjectStoreExt};
 use object_store::path::Path as StorePath;
+use object_store::{ObjectStore, ObjectStoreExt};
 use parquet::file::metadata::ParquetMetaDataReader;
 use url::Url;
 
@@ -81,20 +81,29 @@ impl DataLocation {
             location: self.display.clone(),
             message: e.to_string(),
         };
-        let objects: Vec<_> = self.store.list(Some(&self.prefix)).try_collect().await.map_err(storage)?;
+        let objects: Vec<_> = self
+            .store
+            .list(Some(&self.prefix))
+            .try_collect()
+            .await
+            .map_err(storage)?;
         let mut listing = Listing::default();
         for meta in objects {
-            let Some(rel) = meta.location.prefix_match(&self.prefix) else { continue };
+            let Some(rel) = meta.location.prefix_match(&self.prefix) else {
+                continue;
+            };
             let parts: Vec<_> = rel.map(|p| p.as_ref().to_string()).collect();
-            let is_parquet = parts.last().is_some_and(|n| n.ends_with(".parquet") && !n.starts_with('.'));
+            let is_parquet = parts
+                .last()
+                .is_some_and(|n| n.ends_with(".parquet") && !n.starts_with('.'));
             if !is_parquet {
                 continue;
             }
             listing.files.push(meta.location.clone());
-            if let Some(run) = parts.iter().find_map(|p| p.strip_prefix("run_id=")) {
-                if !listing.runs.iter().any(|r| r == run) {
-                    listing.runs.push(run.to_string());
-                }
+            if let Some(run) = parts.iter().find_map(|p| p.strip_prefix("run_id="))
+                && !listing.runs.iter().any(|r| r == run)
+            {
+                listing.runs.push(run.to_string());
             }
         }
         listing.runs.sort();
@@ -104,19 +113,28 @@ impl DataLocation {
     /// The files whose Parquet footer cannot be read, with the reason: called only after a
     /// query failed on Parquet, to name the culprit DataFusion's message leaves out.
     pub async fn corrupt_files(&self) -> Vec<(String, String)> {
-        let Ok(listing) = self.list().await else { return Vec::new() };
+        let Ok(listing) = self.list().await else {
+            return Vec::new();
+        };
         let mut bad = Vec::new();
         for path in listing.files {
             // Whole-object reads are fine here: this runs only after a query has failed.
             let footer = match self.store.get(&path).await {
                 Ok(got) => match got.bytes().await {
-                    Ok(bytes) => ParquetMetaDataReader::new().parse_and_finish(&bytes).map(|_| ()).map_err(|e| e.to_string()),
+                    Ok(bytes) => ParquetMetaDataReader::new()
+                        .parse_and_finish(&bytes)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string()),
                     Err(e) => Err(e.to_string()),
                 },
                 Err(e) => Err(e.to_string()),
             };
             if let Err(e) = footer {
-                let rel = path.prefix_match(&self.prefix).map(|p| p.map(|s| s.as_ref().to_string()).collect::<Vec<_>>().join("/"));
+                let rel = path.prefix_match(&self.prefix).map(|p| {
+                    p.map(|s| s.as_ref().to_string())
+                        .collect::<Vec<_>>()
+                        .join("/")
+                });
                 bad.push((rel.unwrap_or_else(|| path.to_string()), e));
             }
         }

@@ -4,8 +4,8 @@
 //! a few failures and cold starts with init durations: realistic enough to exercise every
 //! column of every query, and identical for a given seed on every machine.
 
-use lambench_model::{FunctionSpec, Matrix};
 use lambench_model::record::{Invocation, StartType, Status};
+use lambench_model::{FunctionSpec, Matrix};
 
 /// SplitMix64: tiny, seedable, and the same everywhere (no dependency on `rand` versions).
 #[derive(Debug, Clone)]

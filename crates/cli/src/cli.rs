@@ -30,10 +30,17 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  lambench analyze --data results --sql queries/p99.sql\n  lambench analyze --data s3://my-bucket/lambench --run 2026-11-29T10-00-00Z --sql queries/arm_vs_x86.sql --format markdown\n  lambench analyze --query \"SELECT runtime, count(*) FROM invocations GROUP BY runtime\"\n\nThe table is `invocations` (one row per invocation attempt, see docs/schema.md);\n`invocations_all_runs` ignores --run. lambench adds lambda_cost_usd, lambda_compute_cost_usd,\nlambda_monthly_cost_usd, gb_seconds, quantile_ci_lower and quantile_ci_upper to DataFusion's SQL.")]
+#[command(
+    after_help = "Examples:\n  lambench analyze --data results --sql queries/p99.sql\n  lambench analyze --data s3://my-bucket/lambench --run 2026-11-29T10-00-00Z --sql queries/arm_vs_x86.sql --format markdown\n  lambench analyze --query \"SELECT runtime, count(*) FROM invocations GROUP BY runtime\"\n\nThe table is `invocations` (one row per invocation attempt, see docs/schema.md);\n`invocations_all_runs` ignores --run. lambench adds lambda_cost_usd, lambda_compute_cost_usd,\nlambda_monthly_cost_usd, gb_seconds, quantile_ci_lower and quantile_ci_upper to DataFusion's SQL."
+)]
 pub struct AnalyzeArgs {
     /// Folder or s3://bucket/prefix holding run_id=<id>/*.parquet.
-    #[arg(long, env = "LAMBENCH_DATA", default_value = "results", value_name = "DIR|S3_URL")]
+    #[arg(
+        long,
+        env = "LAMBENCH_DATA",
+        default_value = "results",
+        value_name = "DIR|S3_URL"
+    )]
     pub data: String,
 
     /// Only this run (its run_id partition); default: all runs.
@@ -41,7 +48,12 @@ pub struct AnalyzeArgs {
     pub run: Option<String>,
 
     /// SQL file with one statement.
-    #[arg(long, value_name = "FILE", conflicts_with = "query", required_unless_present = "query")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "query",
+        required_unless_present = "query"
+    )]
     pub sql: Option<PathBuf>,
 
     /// SQL text with one statement.
@@ -86,7 +98,9 @@ pub enum ImportCommand {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  lambench import lambda-perf ../shared/data/lambda-perf/*.json --out results\n  lambench analyze --data results --run lambda-perf --sql queries/cold_starts.sql")]
+#[command(
+    after_help = "Example:\n  lambench import lambda-perf ../shared/data/lambda-perf/*.json --out results\n  lambench analyze --data results --run lambda-perf --sql queries/cold_starts.sql"
+)]
 pub struct LambdaPerfArgs {
     /// Daily JSON files (data/YYYY-MM-DD.json in the lambda-perf repository).
     #[arg(required = true, value_name = "FILE")]

@@ -14,10 +14,18 @@ fn fixture() -> tempfile::TempDir {
 #[test]
 fn missing_data_folder() {
     lambench()
-        .args(["analyze", "--data", "/nonexistent/lambench", "--query", "SELECT 1"])
+        .args([
+            "analyze",
+            "--data",
+            "/nonexistent/lambench",
+            "--query",
+            "SELECT 1",
+        ])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("/nonexistent/lambench does not exist"))
+        .stderr(predicate::str::contains(
+            "/nonexistent/lambench does not exist",
+        ))
         .stderr(predicate::str::contains("lambench collect"));
 }
 
@@ -25,7 +33,13 @@ fn missing_data_folder() {
 fn empty_data_folder() {
     let dir = tempfile::tempdir().unwrap();
     lambench()
-        .args(["analyze", "--data", dir.path().to_str().unwrap(), "--query", "SELECT 1"])
+        .args([
+            "analyze",
+            "--data",
+            dir.path().to_str().unwrap(),
+            "--query",
+            "SELECT 1",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no .parquet files under"));
@@ -37,11 +51,19 @@ fn corrupt_parquet() {
     let bad = dir.path().join("run_id=fixture-run/part-9.parquet");
     std::fs::write(&bad, b"PAR1 this is not really parquet").unwrap();
     lambench()
-        .args(["analyze", "--data", dir.path().to_str().unwrap(), "--query", "SELECT count(*) FROM invocations"])
+        .args([
+            "analyze",
+            "--data",
+            dir.path().to_str().unwrap(),
+            "--query",
+            "SELECT count(*) FROM invocations",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not valid Parquet"))
-        .stderr(predicate::str::contains("run_id=fixture-run/part-9.parquet"))
+        .stderr(predicate::str::contains(
+            "run_id=fixture-run/part-9.parquet",
+        ))
         .stderr(predicate::str::contains("panicked").not());
 }
 
@@ -51,10 +73,19 @@ fn invalid_sql_names_the_file() {
     let sql = dir.path().join("broken.sql");
     std::fs::write(&sql, "SELEC runtime FROM invocations").unwrap();
     lambench()
-        .args(["analyze", "--data", dir.path().to_str().unwrap(), "--sql", sql.to_str().unwrap()])
+        .args([
+            "analyze",
+            "--data",
+            dir.path().to_str().unwrap(),
+            "--sql",
+            sql.to_str().unwrap(),
+        ])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(format!("SQL error in {}", sql.display())))
+        .stderr(predicate::str::contains(format!(
+            "SQL error in {}",
+            sql.display()
+        )))
         .stderr(predicate::str::contains("SELEC"));
 }
 
@@ -62,7 +93,13 @@ fn invalid_sql_names_the_file() {
 fn unknown_column_is_a_plan_error() {
     let dir = fixture();
     lambench()
-        .args(["analyze", "--data", dir.path().to_str().unwrap(), "--query", "SELECT no_such_column FROM invocations"])
+        .args([
+            "analyze",
+            "--data",
+            dir.path().to_str().unwrap(),
+            "--query",
+            "SELECT no_such_column FROM invocations",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("SQL error in --query"))
@@ -73,7 +110,13 @@ fn unknown_column_is_a_plan_error() {
 fn missing_sql_file() {
     let dir = fixture();
     lambench()
-        .args(["analyze", "--data", dir.path().to_str().unwrap(), "--sql", "queries/nope.sql"])
+        .args([
+            "analyze",
+            "--data",
+            dir.path().to_str().unwrap(),
+            "--sql",
+            "queries/nope.sql",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot read queries/nope.sql"));
@@ -83,7 +126,15 @@ fn missing_sql_file() {
 fn unknown_run_lists_the_runs() {
     let dir = fixture();
     lambench()
-        .args(["analyze", "--data", dir.path().to_str().unwrap(), "--run", "nope", "--query", "SELECT 1"])
+        .args([
+            "analyze",
+            "--data",
+            dir.path().to_str().unwrap(),
+            "--run",
+            "nope",
+            "--query",
+            "SELECT 1",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no run \"nope\""))
@@ -95,12 +146,16 @@ fn parquet_format_needs_output_and_unknown_format_is_rejected() {
     let dir = fixture();
     let data = dir.path().to_str().unwrap();
     lambench()
-        .args(["analyze", "--data", data, "--query", "SELECT 1", "--format", "parquet"])
+        .args([
+            "analyze", "--data", data, "--query", "SELECT 1", "--format", "parquet",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("add --output FILE"));
     lambench()
-        .args(["analyze", "--data", data, "--query", "SELECT 1", "--format", "xml"])
+        .args([
+            "analyze", "--data", data, "--query", "SELECT 1", "--format", "xml",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("invalid value 'xml'"));

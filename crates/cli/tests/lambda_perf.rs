@@ -21,16 +21,27 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 /// Python and Node.js runtime ids, read straight from the JSON: the display name where the
 /// file has one, the 2022 function name otherwise. Other runtimes are not compared here.
 fn runtime_of(entry: &Value) -> Option<String> {
-    let display = entry.get("d").or_else(|| entry.get("displayName")).and_then(Value::as_str);
-    let plain = |s: &str| (s.starts_with("python3.") || (s.starts_with("nodejs") && s.ends_with(".x"))) && !s.contains(' ');
+    let display = entry
+        .get("d")
+        .or_else(|| entry.get("displayName"))
+        .and_then(Value::as_str);
+    let plain = |s: &str| {
+        (s.starts_with("python3.") || (s.starts_with("nodejs") && s.ends_with(".x")))
+            && !s.contains(' ')
+    };
     match display {
         Some(d) => plain(d).then(|| d.to_string()),
         None => {
-            let name = entry.get("runtime")?.as_str()?.strip_prefix("lambda-perf-")?;
+            let name = entry
+                .get("runtime")?
+                .as_str()?
+                .strip_prefix("lambda-perf-")?;
             if let Some(v) = name.strip_prefix("python3") {
                 Some(format!("python3.{v}"))
             } else {
-                name.strip_prefix("nodejs").and_then(|v| v.strip_suffix('x')).map(|v| format!("nodejs{v}.x"))
+                name.strip_prefix("nodejs")
+                    .and_then(|v| v.strip_suffix('x'))
+                    .map(|v| format!("nodejs{v}.x"))
             }
         }
     }
@@ -51,11 +62,24 @@ fn expected() -> (BTreeMap<Key, Vec<f64>>, usize) {
                 .map(|v| v.as_f64().unwrap())
                 .collect();
             total += samples.len();
-            let Some(runtime) = runtime_of(entry) else { continue };
-            let arch = entry.get("a").or_else(|| entry.get("architecture")).and_then(Value::as_str).unwrap_or("x86_64");
-            let mem = entry.get("m").or_else(|| entry.get("memorySize")).and_then(Value::as_i64).unwrap();
+            let Some(runtime) = runtime_of(entry) else {
+                continue;
+            };
+            let arch = entry
+                .get("a")
+                .or_else(|| entry.get("architecture"))
+                .and_then(Value::as_str)
+                .unwrap_or("x86_64");
+            let mem = entry
+                .get("m")
+                .or_else(|| entry.get("memorySize"))
+                .and_then(Value::as_i64)
+                .unwrap();
             let package = entry.get("p").and_then(Value::as_str).map(str::to_string);
-            groups.entry((runtime, arch.to_string(), mem, package)).or_default().extend(samples);
+            groups
+                .entry((runtime, arch.to_string(), mem, package))
+                .or_default()
+                .extend(samples);
         }
     }
     groups.retain(|_, v| !v.is_empty());
@@ -66,24 +90,48 @@ fn expected() -> (BTreeMap<Key, Vec<f64>>, usize) {
 fn cold_start_medians_match_the_json() {
     let files = lambda_perf_files();
     if files.is_empty() {
-        eprintln!("SKIPPED cold_start_medians_match_the_json: ../shared/data/lambda-perf not found (set LAMBENCH_SHARED_DATA)");
+        eprintln!(
+            "SKIPPED cold_start_medians_match_the_json: ../shared/data/lambda-perf not found (set LAMBENCH_SHARED_DATA)"
+        );
         return;
     }
     let out = tempfile::tempdir().unwrap();
     let mut import = lambench();
-    import.args(["import", "lambda-perf", "--out", out.path().to_str().unwrap()]).args(&files);
+    import
+        .args([
+            "import",
+            "lambda-perf",
+            "--out",
+            out.path().to_str().unwrap(),
+        ])
+        .args(&files);
     import.assert().success();
 
     let output = lambench()
-        .args(["analyze", "--data", out.path().to_str().unwrap(), "--sql", "queries/cold_starts.sql", "--format", "json"])
+        .args([
+            "analyze",
+            "--data",
+            out.path().to_str().unwrap(),
+            "--sql",
+            "queries/cold_starts.sql",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let rows: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
 
     let (groups, total_samples) = expected();
     let total_rows: i64 = rows.iter().map(|r| r["n"].as_i64().unwrap()).sum();
-    assert_eq!(total_rows as usize, total_samples, "every sample is counted exactly once");
+    assert_eq!(
+        total_rows as usize, total_samples,
+        "every sample is counted exactly once"
+    );
 
     let mut compared = 0;
     for row in &rows {
@@ -97,17 +145,31 @@ fn cold_start_medians_match_the_json() {
             row["memory_mb"].as_i64().unwrap(),
             row["package_type"].as_str().map(str::to_string),
         );
-        let mut samples = groups.get(&key).unwrap_or_else(|| panic!("no JSON group for {key:?}")).clone();
+        let mut samples = groups
+            .get(&key)
+            .unwrap_or_else(|| panic!("no JSON group for {key:?}"))
+            .clone();
         samples.sort_by(f64::total_cmp);
-        assert_eq!(row["n"].as_i64().unwrap() as usize, samples.len(), "{key:?}");
+        assert_eq!(
+            row["n"].as_i64().unwrap() as usize,
+            samples.len(),
+            "{key:?}"
+        );
         for (col, q) in [("p50_ms", 0.5), ("p99_ms", 0.99)] {
             let got = row[col].as_f64().unwrap();
             let want = quantile(&samples, q);
-            assert!((got - want).abs() <= 0.0011, "{key:?} {col}: SQL {got} vs JSON {want}");
+            assert!(
+                (got - want).abs() <= 0.0011,
+                "{key:?} {col}: SQL {got} vs JSON {want}"
+            );
         }
         compared += 1;
     }
-    assert_eq!(compared, groups.len(), "every Python/Node.js group in the JSON appears in the output");
+    assert_eq!(
+        compared,
+        groups.len(),
+        "every Python/Node.js group in the JSON appears in the output"
+    );
     assert!(compared > 100, "only {compared} groups compared");
     eprintln!("compared {compared} Python/Node.js groups; {total_samples} samples in all");
 }

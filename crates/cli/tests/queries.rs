@@ -15,7 +15,11 @@ fn analyze(data: &std::path::Path, args: &[&str]) -> String {
         .args(args)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).unwrap()
 }
 
@@ -23,7 +27,17 @@ fn analyze(data: &std::path::Path, args: &[&str]) -> String {
 fn p99_snapshot() {
     let dir = tempfile::tempdir().unwrap();
     write_fixture(dir.path());
-    let csv = analyze(dir.path(), &["--run", "fixture-run", "--sql", "queries/p99.sql", "--format", "csv"]);
+    let csv = analyze(
+        dir.path(),
+        &[
+            "--run",
+            "fixture-run",
+            "--sql",
+            "queries/p99.sql",
+            "--format",
+            "csv",
+        ],
+    );
     insta::assert_snapshot!("p99_fixture_csv", csv);
 }
 
@@ -40,8 +54,21 @@ fn every_query_runs_on_the_fixture() {
     assert!(names.len() >= 6, "{names:?}");
     for name in names {
         let sql = std::fs::read_to_string(repo_root().join("queries").join(&name)).unwrap();
-        assert!(sql.starts_with("-- "), "{name} must start with a comment saying what it answers");
-        let json = analyze(dir.path(), &["--run", "fixture-run", "--sql", &format!("queries/{name}"), "--format", "json"]);
+        assert!(
+            sql.starts_with("-- "),
+            "{name} must start with a comment saying what it answers"
+        );
+        let json = analyze(
+            dir.path(),
+            &[
+                "--run",
+                "fixture-run",
+                "--sql",
+                &format!("queries/{name}"),
+                "--format",
+                "json",
+            ],
+        );
         let rows: Vec<Value> = serde_json::from_str(&json).unwrap();
         assert!(!rows.is_empty(), "{name} returned no rows on the fixture");
     }
@@ -55,9 +82,19 @@ fn run_filter_selects_one_partition() {
     let fixture = synthetic::invocations(&matrix, 3, 12, 42).len();
     let other = synthetic::invocations(&matrix, 1, 1, 7).len();
     let count = |args: &[&str]| -> usize {
-        let mut all = vec!["--query", "SELECT count(*) AS n FROM invocations", "--format", "csv"];
+        let mut all = vec![
+            "--query",
+            "SELECT count(*) AS n FROM invocations",
+            "--format",
+            "csv",
+        ];
         all.extend_from_slice(args);
-        analyze(dir.path(), &all).lines().nth(1).unwrap().parse().unwrap()
+        analyze(dir.path(), &all)
+            .lines()
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap()
     };
     assert_eq!(count(&["--run", "fixture-run"]), fixture);
     assert_eq!(count(&["--run", "other-run"]), other);
@@ -68,7 +105,17 @@ fn run_filter_selects_one_partition() {
 fn cost_per_million_matches_the_price_model() {
     let dir = tempfile::tempdir().unwrap();
     write_fixture(dir.path());
-    let json = analyze(dir.path(), &["--run", "fixture-run", "--sql", "queries/cost_per_million.sql", "--format", "json"]);
+    let json = analyze(
+        dir.path(),
+        &[
+            "--run",
+            "fixture-run",
+            "--sql",
+            "queries/cost_per_million.sql",
+            "--format",
+            "json",
+        ],
+    );
     let rows: Vec<Value> = serde_json::from_str(&json).unwrap();
     let matrix = Matrix::builtin().unwrap();
     let all = synthetic::invocations(&matrix, 3, 12, 42);
@@ -89,14 +136,23 @@ fn cost_per_million_matches_the_price_model() {
             .iter()
             .map(|r| {
                 PriceTable
-                    .invocation_cost(&r.architecture, f64::from(r.memory_mb), r.billed_duration_ms.unwrap() as f64, "us-east-1")
+                    .invocation_cost(
+                        &r.architecture,
+                        f64::from(r.memory_mb),
+                        r.billed_duration_ms.unwrap() as f64,
+                        "us-east-1",
+                    )
                     .unwrap()
             })
             .sum::<f64>()
             / cell.len() as f64;
         assert_eq!(row["n"].as_u64().unwrap() as usize, cell.len());
         let got = row["usd_per_million"].as_f64().unwrap();
-        assert!((got - cost * 1e6).abs() <= 0.00006, "{row}: SQL {got} vs model {}", cost * 1e6);
+        assert!(
+            (got - cost * 1e6).abs() <= 0.00006,
+            "{row}: SQL {got} vs model {}",
+            cost * 1e6
+        );
         checked += 1;
     }
     assert!(checked > 10);
@@ -108,15 +164,35 @@ fn arm_vs_x86_speedup_matches_medians() {
     write_fixture(dir.path());
     let rows: Vec<Value> = serde_json::from_str(&analyze(
         dir.path(),
-        &["--run", "fixture-run", "--sql", "queries/arm_vs_x86.sql", "--format", "json"],
+        &[
+            "--run",
+            "fixture-run",
+            "--sql",
+            "queries/arm_vs_x86.sql",
+            "--format",
+            "json",
+        ],
     ))
     .unwrap();
-    assert_eq!(rows.len(), 7 * (6 + 9 + 6), "one row per runtime × workload × memory");
+    assert_eq!(
+        rows.len(),
+        7 * (6 + 9 + 6),
+        "one row per runtime × workload × memory"
+    );
     for row in &rows {
         let ratio = row["p50_x86_64_ms"].as_f64().unwrap() / row["p50_arm64_ms"].as_f64().unwrap();
-        assert!((row["speedup"].as_f64().unwrap() - ratio).abs() < 0.002, "{row}");
-        let (arm, x86) = (row["usd_per_million_arm64"].as_f64().unwrap(), row["usd_per_million_x86_64"].as_f64().unwrap());
+        assert!(
+            (row["speedup"].as_f64().unwrap() - ratio).abs() < 0.002,
+            "{row}"
+        );
+        let (arm, x86) = (
+            row["usd_per_million_arm64"].as_f64().unwrap(),
+            row["usd_per_million_x86_64"].as_f64().unwrap(),
+        );
         let saving = 100.0 * (1.0 - arm / x86);
-        assert!((row["cost_saving_pct"].as_f64().unwrap() - saving).abs() < 0.05, "{row}");
+        assert!(
+            (row["cost_saving_pct"].as_f64().unwrap() - saving).abs() < 0.05,
+            "{row}"
+        );
     }
 }

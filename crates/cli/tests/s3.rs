@@ -40,7 +40,9 @@ for base, _, files in os.walk(root):
         "--format",
         "csv",
     ]);
-    cmd.assert().success().stdout(format!("n,runs\n{expected},1\n"));
+    cmd.assert()
+        .success()
+        .stdout(format!("n,runs\n{expected},1\n"));
 
     let mut missing = lambench();
     missing.env_remove("AWS_PROFILE").envs(server.env()).args([
@@ -50,5 +52,7 @@ for base, _, files in os.walk(root):
         "--query",
         "SELECT 1",
     ]);
-    missing.assert().code(2).stderr(predicate::str::contains("no .parquet files under s3://results/nothing-here"));
+    missing.assert().code(2).stderr(predicate::str::contains(
+        "no .parquet files under s3://results/nothing-here",
+    ));
 }

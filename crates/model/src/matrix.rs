@@ -36,7 +36,9 @@ pub enum MatrixError {
         "`{key}`: unknown runtime {value:?}; lambench supports python3.N, nodejsN.x and provided.al2023/provided.al2 (Rust)"
     )]
     UnknownRuntime { key: String, value: String },
-    #[error("`{key}`: runtime {runtime:?} is not a {language} runtime (language must match the runtime id)")]
+    #[error(
+        "`{key}`: runtime {runtime:?} is not a {language} runtime (language must match the runtime id)"
+    )]
     LanguageMismatch {
         key: String,
         runtime: String,
@@ -218,13 +220,16 @@ impl Matrix {
 
     /// A mode by name (`test`, `balanced`, `production`), with a helpful error.
     pub fn mode(&self, name: &str) -> Result<Mode, MatrixError> {
-        self.modes.get(name).copied().ok_or_else(|| MatrixError::Invalid {
-            key: "modes".into(),
-            reason: format!(
-                "no mode {name:?}; the matrix has {}",
-                self.modes.keys().cloned().collect::<Vec<_>>().join(", ")
-            ),
-        })
+        self.modes
+            .get(name)
+            .copied()
+            .ok_or_else(|| MatrixError::Invalid {
+                key: "modes".into(),
+                reason: format!(
+                    "no mode {name:?}; the matrix has {}",
+                    self.modes.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            })
     }
 }
 
@@ -383,7 +388,10 @@ mod tests {
     use super::*;
 
     fn with(from: &str, to: &str) -> Result<Matrix, MatrixError> {
-        assert!(BUILTIN_MATRIX.contains(from), "fixture text {from:?} not in bench.toml");
+        assert!(
+            BUILTIN_MATRIX.contains(from),
+            "fixture text {from:?} not in bench.toml"
+        );
         BUILTIN_MATRIX.replacen(from, to, 1).parse()
     }
 
@@ -393,9 +401,18 @@ mod tests {
         let fns = m.functions();
         assert_eq!(fns.len(), 42);
         assert_eq!(m.runtimes.len(), 7);
-        assert!(fns.iter().any(|f| f.name == "lambench-python3-13-arm64-cpu-intensive"));
+        assert!(
+            fns.iter()
+                .any(|f| f.name == "lambench-python3-13-arm64-cpu-intensive")
+        );
         assert!(fns.iter().any(|f| f.name == "lambench-rust-x86_64-light"));
-        assert_eq!(m.mode("production").unwrap(), Mode { cold: 100, warm: 500 });
+        assert_eq!(
+            m.mode("production").unwrap(),
+            Mode {
+                cold: 100,
+                warm: 500
+            }
+        );
         assert_eq!(m.workloads["memory-intensive"].memory_mb.len(), 9);
     }
 
@@ -412,7 +429,10 @@ mod tests {
     fn unknown_runtime_names_the_key() {
         let err = with("id = \"python3.14\"", "id = \"cobol85\"").unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("runtimes[0].id") && msg.contains("cobol85"), "{msg}");
+        assert!(
+            msg.contains("runtimes[0].id") && msg.contains("cobol85"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -425,17 +445,32 @@ mod tests {
     fn memory_out_of_range_names_the_key() {
         let err = with("[128, 256, 512, 1024, 1769, 2048]", "[64, 256]").unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("workloads.cpu-intensive.memory_mb") && msg.contains("64 MB"), "{msg}");
+        assert!(
+            msg.contains("workloads.cpu-intensive.memory_mb") && msg.contains("64 MB"),
+            "{msg}"
+        );
         let err = with("8192, 10240]", "8192, 10241]").unwrap_err();
         assert!(err.to_string().contains("10241"), "{err}");
     }
 
     #[test]
     fn empty_lists_are_rejected() {
-        let err = with("architectures = [\"arm64\", \"x86_64\"]", "architectures = []").unwrap_err();
-        assert!(err.to_string().contains("`architectures` must not be empty"), "{err}");
+        let err = with(
+            "architectures = [\"arm64\", \"x86_64\"]",
+            "architectures = []",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`architectures` must not be empty"),
+            "{err}"
+        );
         let err = with("[128, 256, 512, 1024, 1769, 2048]", "[]").unwrap_err();
-        assert!(err.to_string().contains("workloads.cpu-intensive.memory_mb"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("workloads.cpu-intensive.memory_mb"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -34,7 +34,9 @@ pub enum WriteError {
 fn safe_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('.')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// The folder of one run below `root`.
@@ -56,11 +58,17 @@ pub fn write_part(
         return Err(WriteError::BadPartName(part.to_string()));
     }
     let dir = run_dir(root, run_id)?;
-    std::fs::create_dir_all(&dir).map_err(|source| WriteError::Io { path: dir.clone(), source })?;
+    std::fs::create_dir_all(&dir).map_err(|source| WriteError::Io {
+        path: dir.clone(),
+        source,
+    })?;
     let path = dir.join(format!("{part}.parquet"));
     let tmp = dir.join(format!(".{part}.parquet.tmp"));
     let result = encode(&tmp, rows).and_then(|()| {
-        std::fs::rename(&tmp, &path).map_err(|source| WriteError::Io { path: path.clone(), source })
+        std::fs::rename(&tmp, &path).map_err(|source| WriteError::Io {
+            path: path.clone(),
+            source,
+        })
     });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -74,13 +82,21 @@ fn encode(path: &Path, rows: &[Invocation]) -> Result<(), WriteError> {
         message: e.to_string(),
     };
     let batch = to_record_batch(rows).map_err(|e| encode_err(&e))?;
-    let file = File::create(path).map_err(|source| WriteError::Io { path: path.to_path_buf(), source })?;
-    let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
+    let file = File::create(path).map_err(|source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .build();
     let mut writer =
         ArrowWriter::try_new(file, batch.schema(), Some(props)).map_err(|e| encode_err(&e))?;
     writer.write(&batch).map_err(|e| encode_err(&e))?;
     let file = writer.into_inner().map_err(|e| encode_err(&e))?;
-    file.sync_all().map_err(|source| WriteError::Io { path: path.to_path_buf(), source })
+    file.sync_all().map_err(|source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 #[cfg(test)]
@@ -90,10 +106,19 @@ mod tests {
     #[test]
     fn rejects_unsafe_names() {
         let root = Path::new("/tmp");
-        assert!(matches!(run_dir(root, "../x"), Err(WriteError::BadRunId(_))));
+        assert!(matches!(
+            run_dir(root, "../x"),
+            Err(WriteError::BadRunId(_))
+        ));
         assert!(matches!(run_dir(root, "a/b"), Err(WriteError::BadRunId(_))));
-        assert!(matches!(write_part(root, "ok", "x/y", &[]), Err(WriteError::BadPartName(_))));
-        assert_eq!(run_dir(root, "2026-11-29_abc").unwrap(), root.join("run_id=2026-11-29_abc"));
+        assert!(matches!(
+            write_part(root, "ok", "x/y", &[]),
+            Err(WriteError::BadPartName(_))
+        ));
+        assert_eq!(
+            run_dir(root, "2026-11-29_abc").unwrap(),
+            root.join("run_id=2026-11-29_abc")
+        );
     }
 
     #[test]

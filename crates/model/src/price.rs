@@ -16,14 +16,17 @@ use crate::matrix::Architecture;
 /// When the figures below were taken from the pricing page.
 pub const PRICES_AS_OF: &str = "2026-11-29";
 /// Where the figures come from.
-pub const PRICES_SOURCE: &str = "https://aws.amazon.com/lambda/pricing/ (on-demand Duration and Requests tables)";
+pub const PRICES_SOURCE: &str =
+    "https://aws.amazon.com/lambda/pricing/ (on-demand Duration and Requests tables)";
 /// Region used when a query does not name one.
 pub const DEFAULT_PRICE_REGION: &str = "us-east-1";
 
 /// A price model question that has no answer.
 #[derive(Debug, Error, PartialEq)]
 pub enum PriceError {
-    #[error("no Lambda prices recorded for region {region:?}; known regions: {known}. Add it to crates/model/src/price.rs with its source")]
+    #[error(
+        "no Lambda prices recorded for region {region:?}; known regions: {known}. Add it to crates/model/src/price.rs with its source"
+    )]
     UnknownRegion { region: String, known: String },
     #[error("unknown architecture {0:?}; use arm64 or x86_64")]
     UnknownArchitecture(String),
@@ -58,22 +61,55 @@ impl RegionPrices {
 }
 
 const X86_TIERS: [Tier; 3] = [
-    Tier { up_to_gb_s: 6e9, usd_per_gb_s: 0.000_016_666_7 },
-    Tier { up_to_gb_s: 15e9, usd_per_gb_s: 0.000_015_000_0 },
-    Tier { up_to_gb_s: f64::INFINITY, usd_per_gb_s: 0.000_013_333_4 },
+    Tier {
+        up_to_gb_s: 6e9,
+        usd_per_gb_s: 0.000_016_666_7,
+    },
+    Tier {
+        up_to_gb_s: 15e9,
+        usd_per_gb_s: 0.000_015_000_0,
+    },
+    Tier {
+        up_to_gb_s: f64::INFINITY,
+        usd_per_gb_s: 0.000_013_333_4,
+    },
 ];
 const ARM_TIERS: [Tier; 3] = [
-    Tier { up_to_gb_s: 7.5e9, usd_per_gb_s: 0.000_013_333_4 },
-    Tier { up_to_gb_s: 18.75e9, usd_per_gb_s: 0.000_012_000_1 },
-    Tier { up_to_gb_s: f64::INFINITY, usd_per_gb_s: 0.000_010_666_7 },
+    Tier {
+        up_to_gb_s: 7.5e9,
+        usd_per_gb_s: 0.000_013_333_4,
+    },
+    Tier {
+        up_to_gb_s: 18.75e9,
+        usd_per_gb_s: 0.000_012_000_1,
+    },
+    Tier {
+        up_to_gb_s: f64::INFINITY,
+        usd_per_gb_s: 0.000_010_666_7,
+    },
 ];
 const USD_PER_REQUEST: f64 = 0.20 / 1_000_000.0;
 
 /// The regions whose prices are recorded (the US regions share one price list).
 pub const REGIONS: &[RegionPrices] = &[
-    RegionPrices { region: "us-east-1", x86_64: X86_TIERS, arm64: ARM_TIERS, usd_per_request: USD_PER_REQUEST },
-    RegionPrices { region: "us-east-2", x86_64: X86_TIERS, arm64: ARM_TIERS, usd_per_request: USD_PER_REQUEST },
-    RegionPrices { region: "us-west-2", x86_64: X86_TIERS, arm64: ARM_TIERS, usd_per_request: USD_PER_REQUEST },
+    RegionPrices {
+        region: "us-east-1",
+        x86_64: X86_TIERS,
+        arm64: ARM_TIERS,
+        usd_per_request: USD_PER_REQUEST,
+    },
+    RegionPrices {
+        region: "us-east-2",
+        x86_64: X86_TIERS,
+        arm64: ARM_TIERS,
+        usd_per_request: USD_PER_REQUEST,
+    },
+    RegionPrices {
+        region: "us-west-2",
+        x86_64: X86_TIERS,
+        arm64: ARM_TIERS,
+        usd_per_request: USD_PER_REQUEST,
+    },
 ];
 
 /// The price table lambench uses.
@@ -83,10 +119,17 @@ pub struct PriceTable;
 impl PriceTable {
     /// Prices for a region, or an error listing the known ones.
     pub fn region(&self, region: &str) -> Result<&'static RegionPrices, PriceError> {
-        REGIONS.iter().find(|r| r.region == region).ok_or_else(|| PriceError::UnknownRegion {
-            region: region.to_string(),
-            known: REGIONS.iter().map(|r| r.region).collect::<Vec<_>>().join(", "),
-        })
+        REGIONS
+            .iter()
+            .find(|r| r.region == region)
+            .ok_or_else(|| PriceError::UnknownRegion {
+                region: region.to_string(),
+                known: REGIONS
+                    .iter()
+                    .map(|r| r.region)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
     }
 
     /// Cost in USD of one invocation at the first-tier price: compute plus the request charge.
@@ -150,7 +193,8 @@ pub fn gb_seconds(memory_mb: f64, billed_ms: f64) -> Result<f64, PriceError> {
 }
 
 fn parse_arch(arch: &str) -> Result<Architecture, PriceError> {
-    arch.parse().map_err(|_| PriceError::UnknownArchitecture(arch.to_string()))
+    arch.parse()
+        .map_err(|_| PriceError::UnknownArchitecture(arch.to_string()))
 }
 
 fn non_negative(what: &'static str, value: f64) -> Result<(), PriceError> {
@@ -183,9 +227,13 @@ mod tests {
         let p = PriceTable;
         // 1769 MB × 1234 ms = 2.131757... GB-s; × $0.0000166667 + $0.0000002.
         let gbs = 1769.0 / 1024.0 * 1.234;
-        let x86 = p.invocation_cost("x86_64", 1769.0, 1234.0, "us-east-2").unwrap();
+        let x86 = p
+            .invocation_cost("x86_64", 1769.0, 1234.0, "us-east-2")
+            .unwrap();
         assert!(close(x86, gbs * 0.0000166667 + 0.0000002), "{x86}");
-        let arm = p.invocation_cost("arm64", 1769.0, 1234.0, "us-east-1").unwrap();
+        let arm = p
+            .invocation_cost("arm64", 1769.0, 1234.0, "us-east-1")
+            .unwrap();
         assert!(close(arm, gbs * 0.0000133334 + 0.0000002), "{arm}");
         // arm64 compute is 20% cheaper per GB-s in the first tier.
         let ratio = p.compute_cost("arm64", 512.0, 10.0, "us-west-2").unwrap()
@@ -212,7 +260,9 @@ mod tests {
     #[test]
     fn unknown_inputs_are_errors() {
         let p = PriceTable;
-        let err = p.invocation_cost("x86_64", 128.0, 1.0, "mars-1").unwrap_err();
+        let err = p
+            .invocation_cost("x86_64", 128.0, 1.0, "mars-1")
+            .unwrap_err();
         assert!(err.to_string().contains("us-east-2"), "{err}");
         assert!(matches!(
             p.invocation_cost("sparc", 128.0, 1.0, "us-east-1"),

@@ -265,12 +265,18 @@ mod tests {
         let batch = to_record_batch(&[sample(), failed]).unwrap();
         assert_eq!(batch.num_rows(), 2);
         assert_eq!(batch.schema(), file_schema());
-        let duration = batch.column_by_name("duration_ms").unwrap().as_primitive::<Float64Type>();
+        let duration = batch
+            .column_by_name("duration_ms")
+            .unwrap()
+            .as_primitive::<Float64Type>();
         assert_eq!(duration.value(0), 12.5);
         assert!(duration.is_null(1));
         let status = batch.column_by_name("status").unwrap().as_string::<i32>();
         assert_eq!(status.value(1), "timeout");
-        let mem = batch.column_by_name("memory_mb").unwrap().as_primitive::<Int32Type>();
+        let mem = batch
+            .column_by_name("memory_mb")
+            .unwrap()
+            .as_primitive::<Int32Type>();
         assert_eq!(mem.value(0), 512);
     }
 }

@@ -125,7 +125,11 @@ fn number(field: &str, value: &str, unit: &str) -> Result<f64, ReportError> {
     };
     let text = value.strip_suffix(unit).unwrap_or(value).trim();
     let n: f64 = text.parse().map_err(|_| bad())?;
-    if n.is_finite() && n >= 0.0 { Ok(n) } else { Err(bad()) }
+    if n.is_finite() && n >= 0.0 {
+        Ok(n)
+    } else {
+        Err(bad())
+    }
 }
 
 fn integer(field: &str, value: &str, unit: &str) -> Result<i64, ReportError> {
@@ -206,6 +210,22 @@ fn parse_json_line(line: &str) -> Result<Option<JsonEvent>, ReportError> {
     match event.kind.as_str() {
         "platform.report" => {
             let r: JsonReport = serde_json::from_value(event.record).map_err(json_err)?;
+            let m = &r.metrics;
+            let durations = [
+                Some(m.duration_ms),
+                m.init_duration_ms,
+                m.restore_duration_ms,
+            ];
+            if let Some(bad) = durations
+                .into_iter()
+                .flatten()
+                .find(|v| !(v.is_finite() && *v >= 0.0))
+            {
+                return Err(ReportError::BadValue {
+                    field: "metrics".into(),
+                    value: bad.to_string(),
+                });
+            }
             Ok(Some(JsonEvent::Report(Report {
                 request_id: r.request_id,
                 duration_ms: r.metrics.duration_ms,

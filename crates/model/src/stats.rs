@@ -31,7 +31,7 @@ pub fn quantile_ci_ranks(n: usize, q: f64, confidence: f64) -> Option<(usize, us
     // l: the largest rank with F(l-1) <= tail; u: the smallest rank with F(u-1) >= 1 - tail.
     let l = (1..=n).rev().find(|&l| cdf[l - 1] <= tail)?;
     let u = (1..=n).find(|&u| cdf[u - 1] >= 1.0 - tail)?;
-    (l < u || (l == u && confidence <= 0.0)).then_some((l, u))
+    (l < u).then_some((l, u))
 }
 
 /// Confidence interval for the `q` quantile of sorted data; `None` when there are too few values.

@@ -70,8 +70,12 @@ pub fn read_file(path: &Path) -> Result<Vec<Invocation>> {
 pub fn parse(text: &str) -> std::result::Result<Vec<Invocation>, String> {
     let day: Day = serde_json::from_str(text)
         .map_err(|e| format!("not a lambda-perf daily file ({e}); expected {{\"metadata\":{{\"generatedAt\"}},\"runtimeData\":[...]}}"))?;
-    let at = chrono::DateTime::parse_from_rfc3339(&day.metadata.generated_at)
-        .map_err(|e| format!("metadata.generatedAt {:?} is not a timestamp: {e}", day.metadata.generated_at))?;
+    let at = chrono::DateTime::parse_from_rfc3339(&day.metadata.generated_at).map_err(|e| {
+        format!(
+            "metadata.generatedAt {:?} is not a timestamp: {e}",
+            day.metadata.generated_at
+        )
+    })?;
     let invoked_at_us = at.timestamp_micros();
     let mut rows = Vec::new();
     for entry in day.runtime_data {
@@ -145,12 +149,14 @@ pub fn identity(function_name: &str) -> Identity {
 fn base_key(name: &str) -> &str {
     let mut key = name.strip_prefix("lambda-perf-").unwrap_or(name);
     for arch in ["-arm64", "-x86_64"] {
-        if let Some(k) = key.strip_suffix(arch) {
-            if let Some((k, mem)) = k.rsplit_once('-') {
-                if mem.chars().all(|c| c.is_ascii_digit()) {
-                    key = k.strip_suffix("-zip").or_else(|| k.strip_suffix("-image")).unwrap_or(k);
-                }
-            }
+        if let Some(k) = key.strip_suffix(arch)
+            && let Some((k, mem)) = k.rsplit_once('-')
+            && mem.chars().all(|c| c.is_ascii_digit())
+        {
+            key = k
+                .strip_suffix("-zip")
+                .or_else(|| k.strip_suffix("-image"))
+                .unwrap_or(k);
         }
     }
     key
@@ -170,13 +176,17 @@ fn runtime_and_language(key: &str) -> (String, String) {
     let (language, version) = key.split_at(split);
     let runtime = match language {
         // python313 → python3.13, ruby32 → ruby3.2: first digit is the major version.
-        "python" | "ruby" if version.len() >= 2 => format!("{language}{}.{}", &version[..1], &version[1..]),
+        "python" | "ruby" if version.len() >= 2 => {
+            format!("{language}{}.{}", &version[..1], &version[1..])
+        }
         "nodejs" => match version.strip_suffix('x') {
             Some(major) => format!("nodejs{major}.x"),
             None => key.to_string(),
         },
         "go" if version == "1x" => "go1.x".into(),
-        "dotnetcore" if version.len() >= 2 => format!("dotnetcore{}.{}", &version[..1], &version[1..]),
+        "dotnetcore" if version.len() >= 2 => {
+            format!("dotnetcore{}.{}", &version[..1], &version[1..])
+        }
         "java" => key.replace("_al2", ".al2"),
         _ => key.to_string(),
     };
@@ -200,16 +210,43 @@ mod tests {
     #[test]
     fn maps_all_three_naming_schemes() {
         let t = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
-        assert_eq!(id("lambda-perf-python38"), t("python3.8", "python", "hello-world"));
-        assert_eq!(id("lambda-perf-nodejs18x-512-x86_64"), t("nodejs18.x", "nodejs", "hello-world"));
-        assert_eq!(id("lambda-perf-python313-zip-128-arm64"), t("python3.13", "python", "hello-world"));
-        assert_eq!(id("lambda-perf-rust_on_provided_al2023-image-1024-arm64"), t("provided.al2023", "rust", "hello-world"));
-        assert_eq!(id("lambda-perf-java8_al2-zip-256-arm64"), t("java8.al2", "java", "hello-world"));
-        assert_eq!(id("lambda-perf-java21_snapstart-zip-512-x86_64"), t("java21", "java", "hello-world-snapstart"));
+        assert_eq!(
+            id("lambda-perf-python38"),
+            t("python3.8", "python", "hello-world")
+        );
+        assert_eq!(
+            id("lambda-perf-nodejs18x-512-x86_64"),
+            t("nodejs18.x", "nodejs", "hello-world")
+        );
+        assert_eq!(
+            id("lambda-perf-python313-zip-128-arm64"),
+            t("python3.13", "python", "hello-world")
+        );
+        assert_eq!(
+            id("lambda-perf-rust_on_provided_al2023-image-1024-arm64"),
+            t("provided.al2023", "rust", "hello-world")
+        );
+        assert_eq!(
+            id("lambda-perf-java8_al2-zip-256-arm64"),
+            t("java8.al2", "java", "hello-world")
+        );
+        assert_eq!(
+            id("lambda-perf-java21_snapstart-zip-512-x86_64"),
+            t("java21", "java", "hello-world-snapstart")
+        );
         assert_eq!(id("lambda-perf-go1x"), t("go1.x", "go", "hello-world"));
-        assert_eq!(id("lambda-perf-dotnetcore31"), t("dotnetcore3.1", "dotnet", "hello-world"));
-        assert_eq!(id("lambda-perf-ruby34-zip-128-x86_64"), t("ruby3.4", "ruby", "hello-world"));
-        assert_eq!(id("lambda-perf-bun_layer-zip-128-arm64"), t("bun", "bun", "hello-world-layer"));
+        assert_eq!(
+            id("lambda-perf-dotnetcore31"),
+            t("dotnetcore3.1", "dotnet", "hello-world")
+        );
+        assert_eq!(
+            id("lambda-perf-ruby34-zip-128-x86_64"),
+            t("ruby3.4", "ruby", "hello-world")
+        );
+        assert_eq!(
+            id("lambda-perf-bun_layer-zip-128-arm64"),
+            t("bun", "bun", "hello-world-layer")
+        );
         assert!(identity("lambda-perf-java17_snapstart-512-arm64").snapstart);
     }
 
@@ -227,13 +264,20 @@ mod tests {
         let legacy = r#"{"metadata":{"generatedAt":"2022-09-04T05:35:33.929Z"},"runtimeData":[
             {"runtime":"lambda-perf-go1x","initDurations":[69.74],"memorySize":128,"averageMemoryUsed":29}]}"#;
         let rows = parse(legacy).unwrap();
-        assert_eq!((rows[0].architecture.as_str(), rows[0].init_duration_ms), ("x86_64", Some(69.74)));
+        assert_eq!(
+            (rows[0].architecture.as_str(), rows[0].init_duration_ms),
+            ("x86_64", Some(69.74))
+        );
         assert_eq!(rows[0].package_type, None);
     }
 
     #[test]
     fn rejects_files_that_are_not_lambda_perf() {
-        assert!(parse("{}").unwrap_err().contains("not a lambda-perf daily file"));
+        assert!(
+            parse("{}")
+                .unwrap_err()
+                .contains("not a lambda-perf daily file")
+        );
         assert!(parse("not json").is_err());
         let bad_time = r#"{"metadata":{"generatedAt":"yesterday"},"runtimeData":[]}"#;
         assert!(parse(bad_time).unwrap_err().contains("generatedAt"));

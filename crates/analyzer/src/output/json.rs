@@ -13,7 +13,9 @@ pub struct JsonExporter;
 
 impl Exporter for JsonExporter {
     fn export(&self, result: &QueryResult, out: &mut dyn Write) -> Result<(), ArrowError> {
-        let mut writer = WriterBuilder::new().with_explicit_nulls(true).build::<_, JsonArray>(&mut *out);
+        let mut writer = WriterBuilder::new()
+            .with_explicit_nulls(true)
+            .build::<_, JsonArray>(&mut *out);
         for batch in &result.batches {
             writer.write(batch)?;
         }

@@ -16,7 +16,12 @@ fn cell(text: &str) -> String {
 
 impl Exporter for MarkdownExporter {
     fn export(&self, result: &QueryResult, out: &mut dyn Write) -> Result<(), ArrowError> {
-        let names: Vec<String> = result.schema.fields().iter().map(|f| cell(f.name())).collect();
+        let names: Vec<String> = result
+            .schema
+            .fields()
+            .iter()
+            .map(|f| cell(f.name()))
+            .collect();
         writeln!(out, "| {} |", names.join(" | "))?;
         writeln!(out, "|{}", "---|".repeat(names.len()))?;
         let options = FormatOptions::default().with_null("");
@@ -27,7 +32,10 @@ impl Exporter for MarkdownExporter {
                 .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
                 .collect::<Result<Vec<_>, _>>()?;
             for row in 0..batch.num_rows() {
-                let cells: Vec<String> = formatters.iter().map(|f| cell(&f.value(row).to_string())).collect();
+                let cells: Vec<String> = formatters
+                    .iter()
+                    .map(|f| cell(&f.value(row).to_string()))
+                    .collect();
                 writeln!(out, "| {} |", cells.join(" | "))?;
             }
         }

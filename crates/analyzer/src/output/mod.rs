@@ -31,7 +31,13 @@ pub enum Format {
 
 impl Format {
     /// All formats, for help texts.
-    pub const ALL: [Format; 5] = [Format::Table, Format::Csv, Format::Json, Format::Markdown, Format::Parquet];
+    pub const ALL: [Format; 5] = [
+        Format::Table,
+        Format::Csv,
+        Format::Json,
+        Format::Markdown,
+        Format::Parquet,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -61,7 +67,11 @@ impl Format {
 
 /// Serialises a query result in one format.
 pub trait Exporter {
-    fn export(&self, result: &QueryResult, out: &mut dyn Write) -> std::result::Result<(), ArrowError>;
+    fn export(
+        &self,
+        result: &QueryResult,
+        out: &mut dyn Write,
+    ) -> std::result::Result<(), ArrowError>;
 }
 
 /// The batches of a result, or one empty batch so formats can still print the header.
@@ -97,13 +107,23 @@ pub fn write_to_file(result: &QueryResult, format: Format, path: &Path) -> Resul
         _ => std::path::PathBuf::from("."),
     };
     if !dir.is_dir() {
-        return Err(out_err(format!("folder {} does not exist; create it first", dir.display())));
+        return Err(out_err(format!(
+            "folder {} does not exist; create it first",
+            dir.display()
+        )));
     }
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = (|| -> std::result::Result<(), String> {
-        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(|e| e.to_string())?);
-        format.exporter().export(result, &mut file).map_err(|e| e.to_string())?;
+        let mut file =
+            std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(|e| e.to_string())?);
+        format
+            .exporter()
+            .export(result, &mut file)
+            .map_err(|e| e.to_string())?;
         let file = file.into_inner().map_err(|e| e.to_string())?;
         file.sync_all().map_err(|e| e.to_string())?;
         std::fs::rename(&tmp, path).map_err(|e| e.to_string())

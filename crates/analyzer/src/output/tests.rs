@@ -14,13 +14,20 @@ fn result() -> QueryResult {
     let batch = RecordBatch::try_new(
         schema.clone(),
         vec![
-            Arc::new(StringArray::from(vec![Some("python3.13"), Some("a|b, \"c\""), None])),
+            Arc::new(StringArray::from(vec![
+                Some("python3.13"),
+                Some("a|b, \"c\""),
+                None,
+            ])),
             Arc::new(Int32Array::from(vec![128, 1769, 10240])),
             Arc::new(Float64Array::from(vec![Some(1.5), None, Some(1234.25)])),
         ],
     )
     .unwrap();
-    QueryResult { schema, batches: vec![batch] }
+    QueryResult {
+        schema,
+        batches: vec![batch],
+    }
 }
 
 fn render(format: Format, r: &QueryResult) -> String {
@@ -41,7 +48,10 @@ fn text_formats_snapshot() {
 #[test]
 fn empty_results_keep_the_header() {
     let r = result();
-    let empty = QueryResult { schema: r.schema.clone(), batches: vec![] };
+    let empty = QueryResult {
+        schema: r.schema.clone(),
+        batches: vec![],
+    };
     assert!(render(Format::Csv, &empty).starts_with("runtime,memory_mb,p50_ms"));
     assert_eq!(render(Format::Json, &empty).trim(), "[]");
     assert!(render(Format::Markdown, &empty).starts_with("| runtime | memory_mb | p50_ms |"));

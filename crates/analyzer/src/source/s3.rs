@@ -50,10 +50,13 @@ pub(super) async fn resolve(display: &str, rest: &str) -> Result<DataLocation> {
         return Err(bad("expected s3://bucket/prefix"));
     }
     let config = aws_config::defaults(BehaviorVersion::latest()).load().await;
-    let credentials = config
-        .credentials_provider()
-        .ok_or_else(|| bad("the AWS SDK found no credentials provider; configure AWS credentials"))?;
-    let region = config.region().map(|r| r.to_string()).unwrap_or_else(|| "us-east-1".into());
+    let credentials = config.credentials_provider().ok_or_else(|| {
+        bad("the AWS SDK found no credentials provider; configure AWS credentials")
+    })?;
+    let region = config
+        .region()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| "us-east-1".into());
     let mut builder = AmazonS3Builder::new()
         .with_bucket_name(bucket)
         .with_region(region)
@@ -66,8 +69,11 @@ pub(super) async fn resolve(display: &str, rest: &str) -> Result<DataLocation> {
     }
     let store = builder.build().map_err(|e| bad(&e.to_string()))?;
     let prefix = prefix.trim_end_matches('/');
-    let url = Url::parse(&format!("s3://{bucket}/{prefix}{}", if prefix.is_empty() { "" } else { "/" }))
-        .map_err(|e| bad(&e.to_string()))?;
+    let url = Url::parse(&format!(
+        "s3://{bucket}/{prefix}{}",
+        if prefix.is_empty() { "" } else { "/" }
+    ))
+    .map_err(|e| bad(&e.to_string()))?;
     Ok(DataLocation {
         display: display.into(),
         url,

@@ -22,7 +22,12 @@ pub use quantile_ci::QuantileCi;
 
 /// Registers every lambench function on a session.
 pub fn register_all(ctx: &SessionContext) {
-    for f in [PriceFn::GbSeconds, PriceFn::Cost, PriceFn::ComputeCost, PriceFn::MonthlyCost] {
+    for f in [
+        PriceFn::GbSeconds,
+        PriceFn::Cost,
+        PriceFn::ComputeCost,
+        PriceFn::MonthlyCost,
+    ] {
         ctx.register_udf(ScalarUDF::from(PriceUdf::new(f)));
     }
     ctx.register_udaf(AggregateUDF::from(QuantileCi::new(false)));
@@ -49,22 +54,52 @@ mod tests {
 
     #[tokio::test]
     async fn price_functions_match_the_model() {
-        assert_eq!(scalar("SELECT gb_seconds(1024, 1000)").await.unwrap(), Some(1.0));
-        let want = PriceTable.invocation_cost("arm64", 1769.0, 1234.0, "us-east-1").unwrap();
-        assert_eq!(scalar("SELECT lambda_cost_usd('arm64', 1769, 1234)").await.unwrap(), Some(want));
-        let want = PriceTable.compute_cost("x86_64", 128.0, 5.0, "us-east-2").unwrap();
+        assert_eq!(
+            scalar("SELECT gb_seconds(1024, 1000)").await.unwrap(),
+            Some(1.0)
+        );
+        let want = PriceTable
+            .invocation_cost("arm64", 1769.0, 1234.0, "us-east-1")
+            .unwrap();
+        assert_eq!(
+            scalar("SELECT lambda_cost_usd('arm64', 1769, 1234)")
+                .await
+                .unwrap(),
+            Some(want)
+        );
+        let want = PriceTable
+            .compute_cost("x86_64", 128.0, 5.0, "us-east-2")
+            .unwrap();
         assert_eq!(scalar("SELECT lambda_compute_cost_usd('x86_64', CAST(128 AS INT), CAST(5 AS BIGINT), 'us-east-2')").await.unwrap(), Some(want));
-        let want = PriceTable.monthly_cost("x86_64", 10e9, 1e6, "us-east-1").unwrap();
-        assert_eq!(scalar("SELECT lambda_monthly_cost_usd('x86_64', 10e9, 1e6)").await.unwrap(), Some(want));
-        assert_eq!(scalar("SELECT lambda_cost_usd('arm64', NULL, 5)").await.unwrap(), None);
-        let err = scalar("SELECT lambda_cost_usd('arm64', 128, 5, 'eu-nowhere-1')").await.unwrap_err();
+        let want = PriceTable
+            .monthly_cost("x86_64", 10e9, 1e6, "us-east-1")
+            .unwrap();
+        assert_eq!(
+            scalar("SELECT lambda_monthly_cost_usd('x86_64', 10e9, 1e6)")
+                .await
+                .unwrap(),
+            Some(want)
+        );
+        assert_eq!(
+            scalar("SELECT lambda_cost_usd('arm64', NULL, 5)")
+                .await
+                .unwrap(),
+            None
+        );
+        let err = scalar("SELECT lambda_cost_usd('arm64', 128, 5, 'eu-nowhere-1')")
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("eu-nowhere-1"), "{err}");
     }
 
     #[tokio::test]
     async fn quantile_ci_matches_the_model() {
         let values: Vec<f64> = (1..=40).map(|i| f64::from(i * i % 97)).collect();
-        let list = values.iter().map(|v| format!("({v})")).collect::<Vec<_>>().join(",");
+        let list = values
+            .iter()
+            .map(|v| format!("({v})"))
+            .collect::<Vec<_>>()
+            .join(",");
         let mut sorted = values.clone();
         sorted.sort_by(f64::total_cmp);
         let (lo, hi) = stats::quantile_ci(&sorted, 0.5, 0.95).unwrap();
@@ -72,9 +107,16 @@ mod tests {
         assert_eq!(scalar(&q("quantile_ci_lower")).await.unwrap(), Some(lo));
         assert_eq!(scalar(&q("quantile_ci_upper")).await.unwrap(), Some(hi));
         // Too few values for a 95% interval: NULL, not a made-up bound.
-        let few = "SELECT quantile_ci_lower(x, 0.5, 0.95) FROM (VALUES (1.0), (2.0), (3.0)) AS t(x)";
+        let few =
+            "SELECT quantile_ci_lower(x, 0.5, 0.95) FROM (VALUES (1.0), (2.0), (3.0)) AS t(x)";
         assert_eq!(scalar(few).await.unwrap(), None);
         let bad = "SELECT quantile_ci_lower(x, 1.5, 0.95) FROM (VALUES (1.0)) AS t(x)";
-        assert!(scalar(bad).await.unwrap_err().to_string().contains("q must be between 0 and 1"));
+        assert!(
+            scalar(bad)
+                .await
+                .unwrap_err()
+                .to_string()
+                .contains("q must be between 0 and 1")
+        );
     }
 }

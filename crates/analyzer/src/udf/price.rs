@@ -68,7 +68,9 @@ impl ScalarUDFImpl for PriceUdf {
             PriceFn::GbSeconds => {
                 let (mem, ms) = (floats(&arrays[0])?, floats(&arrays[1])?);
                 map_rows(arrays[0].len(), |i| {
-                    both(&mem, &ms, i).map(|(m, b)| price::gb_seconds(m, b)).transpose()
+                    both(&mem, &ms, i)
+                        .map(|(m, b)| price::gb_seconds(m, b))
+                        .transpose()
                 })?
             }
             f => {
@@ -85,7 +87,9 @@ impl ScalarUDFImpl for PriceUdf {
                         Some(r) => r.as_string::<i32>().value(i),
                         None => DEFAULT_PRICE_REGION,
                     };
-                    let Some((x, y)) = both(&a, &b, i) else { return Ok(None) };
+                    let Some((x, y)) = both(&a, &b, i) else {
+                        return Ok(None);
+                    };
                     let arch = arch.value(i);
                     let table = PriceTable;
                     let v = match f {
@@ -110,7 +114,10 @@ fn strings(a: &ArrayRef) -> Result<ArrayRef> {
 }
 
 fn both(a: &ArrayRef, b: &ArrayRef, i: usize) -> Option<(f64, f64)> {
-    let (a, b) = (a.as_primitive::<Float64Type>(), b.as_primitive::<Float64Type>());
+    let (a, b) = (
+        a.as_primitive::<Float64Type>(),
+        b.as_primitive::<Float64Type>(),
+    );
     (a.is_valid(i) && b.is_valid(i)).then(|| (a.value(i), b.value(i)))
 }
 

@@ -30,7 +30,11 @@ impl QuantileCi {
 
 impl AggregateUDFImpl for QuantileCi {
     fn name(&self) -> &str {
-        if self.upper { "quantile_ci_upper" } else { "quantile_ci_lower" }
+        if self.upper {
+            "quantile_ci_upper"
+        } else {
+            "quantile_ci_lower"
+        }
     }
     fn signature(&self) -> &Signature {
         &self.signature
@@ -49,9 +53,21 @@ impl AggregateUDFImpl for QuantileCi {
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
         let item = Arc::new(Field::new_list_field(DataType::Float64, true));
         Ok(vec![
-            Arc::new(Field::new(format!("{}_values", args.name), DataType::List(item), true)),
-            Arc::new(Field::new(format!("{}_q", args.name), DataType::Float64, true)),
-            Arc::new(Field::new(format!("{}_conf", args.name), DataType::Float64, true)),
+            Arc::new(Field::new(
+                format!("{}_values", args.name),
+                DataType::List(item),
+                true,
+            )),
+            Arc::new(Field::new(
+                format!("{}_q", args.name),
+                DataType::Float64,
+                true,
+            )),
+            Arc::new(Field::new(
+                format!("{}_conf", args.name),
+                DataType::Float64,
+                true,
+            )),
         ])
     }
 }
@@ -77,15 +93,17 @@ impl CiAccumulator {
         if self.confidence.is_none() {
             self.confidence = first(conf)?;
         }
-        if let Some(q) = self.q {
-            if !(0.0 < q && q < 1.0) {
-                return exec_err!("quantile_ci: q must be between 0 and 1 (exclusive), got {q}");
-            }
+        if let Some(q) = self.q
+            && !(0.0 < q && q < 1.0)
+        {
+            return exec_err!("quantile_ci: q must be between 0 and 1 (exclusive), got {q}");
         }
-        if let Some(c) = self.confidence {
-            if !(0.0 < c && c < 1.0) {
-                return exec_err!("quantile_ci: confidence must be between 0 and 1 (exclusive), e.g. 0.95, got {c}");
-            }
+        if let Some(c) = self.confidence
+            && !(0.0 < c && c < 1.0)
+        {
+            return exec_err!(
+                "quantile_ci: confidence must be between 0 and 1 (exclusive), e.g. 0.95, got {c}"
+            );
         }
         Ok(())
     }
@@ -93,7 +111,8 @@ impl CiAccumulator {
     fn push_values(&mut self, values: &ArrayRef) -> Result<()> {
         let values = cast(values, &DataType::Float64)?;
         let values = values.as_primitive::<Float64Type>();
-        self.values.extend(values.iter().flatten().filter(|v| v.is_finite()));
+        self.values
+            .extend(values.iter().flatten().filter(|v| v.is_finite()));
         Ok(())
     }
 }
@@ -109,7 +128,8 @@ impl Accumulator for CiAccumulator {
             return Ok(ScalarValue::Float64(None));
         };
         self.values.sort_by(f64::total_cmp);
-        let bound = stats::quantile_ci(&self.values, q, conf).map(|(lo, hi)| if self.upper { hi } else { lo });
+        let bound = stats::quantile_ci(&self.values, q, conf)
+            .map(|(lo, hi)| if self.upper { hi } else { lo });
         Ok(ScalarValue::Float64(bound))
     }
 

@@ -12,14 +12,17 @@ use crate::cli::AnalyzeArgs;
 pub async fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
     let format = Format::from(args.format);
     if format.is_binary() && args.output.is_none() {
-        return Err(UsageError("--format parquet writes a binary file: add --output FILE".into()).into());
+        return Err(
+            UsageError("--format parquet writes a binary file: add --output FILE".into()).into(),
+        );
     }
     let (sql, origin) = match (&args.sql, &args.query) {
         (Some(path), _) => {
-            let text = std::fs::read_to_string(path).map_err(|source| lambench_analyzer::Error::Io {
-                path: path.display().to_string(),
-                source,
-            })?;
+            let text =
+                std::fs::read_to_string(path).map_err(|source| lambench_analyzer::Error::Io {
+                    path: path.display().to_string(),
+                    source,
+                })?;
             (text, SqlOrigin::File(path.display().to_string()))
         }
         (None, Some(q)) => (q.clone(), SqlOrigin::Inline),

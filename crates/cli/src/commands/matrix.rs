@@ -23,7 +23,12 @@ pub fn run(matrix: &Matrix, args: &MatrixArgs) -> anyhow::Result<()> {
         let modes: serde_json::Map<_, _> = matrix
             .modes
             .iter()
-            .map(|(k, m)| (k.clone(), serde_json::json!({"cold": m.cold, "warm": m.warm})))
+            .map(|(k, m)| {
+                (
+                    k.clone(),
+                    serde_json::json!({"cold": m.cold, "warm": m.warm}),
+                )
+            })
             .collect();
         let doc = serde_json::json!({
             "stack_name": matrix.stack_name,
@@ -34,15 +39,31 @@ pub fn run(matrix: &Matrix, args: &MatrixArgs) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(());
     }
-    let cells: usize = functions.iter().map(|f| matrix.workloads[&f.workload].memory_mb.len()).sum();
-    println!("{} functions, {} (function, memory) cells", functions.len(), cells);
+    let cells: usize = functions
+        .iter()
+        .map(|f| matrix.workloads[&f.workload].memory_mb.len())
+        .sum();
+    println!(
+        "{} functions, {} (function, memory) cells",
+        functions.len(),
+        cells
+    );
     for (name, mode) in &matrix.modes {
         let n = u64::from(mode.cold + mode.warm) * cells as u64;
-        println!("  mode {name:<11} {:>4} cold + {:>4} warm per cell = {n} invocations", mode.cold, mode.warm);
+        println!(
+            "  mode {name:<11} {:>4} cold + {:>4} warm per cell = {n} invocations",
+            mode.cold, mode.warm
+        );
     }
     for f in &functions {
         let mem = &matrix.workloads[&f.workload].memory_mb;
-        println!("  {:<48} {:<16} {:<7} {:?}", f.name, f.runtime, f.architecture.as_str(), mem);
+        println!(
+            "  {:<48} {:<16} {:<7} {:?}",
+            f.name,
+            f.runtime,
+            f.architecture.as_str(),
+            mem
+        );
     }
     Ok(())
 }

@@ -13,12 +13,16 @@ use lambench_model::{Matrix, parquet_out};
 pub fn lambench() -> Command {
     let mut cmd = Command::cargo_bin("lambench").expect("lambench binary");
     cmd.current_dir(repo_root());
-    cmd.env_remove("LAMBENCH_DATA").env_remove("LAMBENCH_MATRIX");
+    cmd.env_remove("LAMBENCH_DATA")
+        .env_remove("LAMBENCH_MATRIX");
     cmd
 }
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
 }
 
 /// `../shared/data/lambda-perf` beside the checkout (CI lays shared/ there), or
@@ -33,7 +37,9 @@ pub fn lambda_perf_dir() -> Option<PathBuf> {
 
 /// The lambda-perf daily files, sorted.
 pub fn lambda_perf_files() -> Vec<PathBuf> {
-    let Some(dir) = lambda_perf_dir() else { return Vec::new() };
+    let Some(dir) = lambda_perf_dir() else {
+        return Vec::new();
+    };
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .expect("read lambda-perf dir")
         .map(|e| e.expect("dir entry").path())

@@ -21,7 +21,11 @@ impl Drop for Moto {
 /// Starts moto_server, or returns `None` (with a message) when it is not installed. Under CI
 /// (`CI=true`) a missing moto_server is a failure: .ci/run installs it.
 pub fn start() -> Option<Moto> {
-    let port = TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
     let child = match Command::new("moto_server")
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .stdout(Stdio::null())
@@ -30,8 +34,13 @@ pub fn start() -> Option<Moto> {
     {
         Ok(c) => c,
         Err(e) => {
-            assert!(std::env::var("CI").is_err(), "moto_server is required under CI: {e}");
-            eprintln!("SKIPPED: moto_server not found ({e}); install it with `pip install 'moto[server]'`");
+            assert!(
+                std::env::var("CI").is_err(),
+                "moto_server is required under CI: {e}"
+            );
+            eprintln!(
+                "SKIPPED: moto_server not found ({e}); install it with `pip install 'moto[server]'`"
+            );
             return None;
         }
     };
@@ -41,7 +50,10 @@ pub fn start() -> Option<Moto> {
     };
     let deadline = Instant::now() + Duration::from_secs(30);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "moto_server did not start on port {port}");
+        assert!(
+            Instant::now() < deadline,
+            "moto_server did not start on port {port}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     Some(moto)
@@ -58,7 +70,10 @@ impl Moto {
             ("AWS_REGION", "us-east-1".into()),
             ("AWS_DEFAULT_REGION", "us-east-1".into()),
             ("AWS_CONFIG_FILE", "/nonexistent/lambench-test".into()),
-            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/lambench-test".into()),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/lambench-test".into(),
+            ),
             ("AWS_EC2_METADATA_DISABLED", "true".into()),
         ]
     }
@@ -71,6 +86,10 @@ impl Moto {
             cmd.env(k, v);
         }
         let out = cmd.output().expect("python3");
-        assert!(out.status.success(), "boto3 script failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "boto3 script failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

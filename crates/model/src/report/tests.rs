@@ -20,7 +20,10 @@ fn cold_text_report_with_init_start() {
     assert!(s.report.is_cold());
     let init = s.init_start.unwrap();
     assert_eq!(init.runtime_version, "python:3.13.v16");
-    assert_eq!(init.runtime_version_arn.as_deref(), Some("arn:aws:lambda:us-east-2::runtime:abc"));
+    assert_eq!(
+        init.runtime_version_arn.as_deref(),
+        Some("arn:aws:lambda:us-east-2::runtime:abc")
+    );
 }
 
 #[test]
@@ -30,7 +33,10 @@ fn warm_error_and_timeout_reports() {
     assert!(!s.report.is_cold());
     assert!(s.init_start.is_none());
     let timeout = "REPORT RequestId: b\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tStatus: timeout";
-    assert_eq!(parse_log(timeout).unwrap().report.status.as_deref(), Some("timeout"));
+    assert_eq!(
+        parse_log(timeout).unwrap().report.status.as_deref(),
+        Some("timeout")
+    );
     let crash = "REPORT RequestId: c\tDuration: 5.1 ms\tBilled Duration: 6 ms\tMemory Size: 128 MB\tMax Memory Used: 128 MB\tStatus: error\tError Type: Runtime.OutOfMemory";
     let r = parse_log(crash).unwrap().report;
     assert_eq!(r.error_type.as_deref(), Some("Runtime.OutOfMemory"));
@@ -65,15 +71,27 @@ fn json_log_format() {
 
 #[test]
 fn missing_and_malformed_reports_are_errors() {
-    assert_eq!(parse_log("START RequestId: x\nEND RequestId: x\n"), Err(ReportError::Missing));
+    assert_eq!(
+        parse_log("START RequestId: x\nEND RequestId: x\n"),
+        Err(ReportError::Missing)
+    );
     assert_eq!(parse_log(""), Err(ReportError::Missing));
-    let no_duration = "REPORT RequestId: g\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 30 MB";
+    let no_duration =
+        "REPORT RequestId: g\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 30 MB";
     assert!(matches!(
         parse_log(no_duration),
-        Err(ReportError::MissingField { field: "Duration", .. })
+        Err(ReportError::MissingField {
+            field: "Duration",
+            ..
+        })
     ));
     let bad = "REPORT RequestId: h\tDuration: fast ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 30 MB";
     assert!(matches!(parse_log(bad), Err(ReportError::BadValue { .. })));
+    let negative = r#"{"type":"platform.report","record":{"requestId":"j","metrics":{"durationMs":-1,"billedDurationMs":1,"memorySizeMB":128,"maxMemoryUsedMB":1}}}"#;
+    assert!(matches!(
+        parse_log(negative),
+        Err(ReportError::BadValue { .. })
+    ));
     let bad_json = r#"{"type":"platform.report","record":{"requestId":"i"}}"#;
     assert!(matches!(parse_log(bad_json), Err(ReportError::Json(_))));
 }
