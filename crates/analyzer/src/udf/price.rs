@@ -5,7 +5,7 @@ use std::sync::Arc;
 use arrow::array::{Array, ArrayRef, AsArray, Float64Builder};
 use arrow::compute::cast;
 use arrow::datatypes::{DataType, Float64Type};
-use datafusion::common::{DataFusionError, Result, exec_err};
+use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDFImpl, Signature, TypeSignature, Volatility,
 };
@@ -132,5 +132,5 @@ fn map_rows(
             Err(e) => return exec_err!("{e}"),
         }
     }
-    Ok(Arc::new(out.finish()) as ArrayRef).map_err(|e: DataFusionError| e)
+    Ok(Arc::new(out.finish()))
 }
