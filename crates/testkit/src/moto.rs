@@ -93,3 +93,42 @@ impl Moto {
         );
     }
 }
+
+impl Moto {
+    /// Creates the `light` workload's table (`pk` string key, as infra/ deploys it).
+    pub fn create_light_table(&self, name: &str) {
+        self.python(&format!(
+            r#"
+import boto3
+boto3.client("dynamodb").create_table(
+    TableName={name:?},
+    KeySchema=[{{"AttributeName": "pk", "KeyType": "HASH"}}],
+    AttributeDefinitions=[{{"AttributeName": "pk", "AttributeType": "S"}}],
+    BillingMode="PAY_PER_REQUEST",
+)
+"#
+        ));
+    }
+
+    /// Number of items in a table, read with boto3 (independently of the code under test).
+    pub fn count_items(&self, table: &str) -> usize {
+        let mut cmd = Command::new("python3");
+        cmd.args([
+            "-c",
+            &format!("import boto3; print(boto3.client('dynamodb').scan(TableName={table:?}, Select='COUNT')['Count'])"),
+        ]);
+        for (k, v) in self.env() {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("python3");
+        assert!(
+            out.status.success(),
+            "scan failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("count")
+    }
+}
