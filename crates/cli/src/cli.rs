@@ -27,6 +27,9 @@ pub enum Command {
     Import(ImportCommand),
     /// Print the benchmark matrix: functions, memory sizes and modes.
     Matrix(MatrixArgs),
+    /// Build the deployment zip of every function (handlers/), for the architectures this
+    /// machine can build, plus dist/manifest.json.
+    Package(PackageArgs),
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +116,38 @@ pub struct LambdaPerfArgs {
     /// Run id (partition) for the imported rows; re-importing a file replaces its part.
     #[arg(long, default_value = "lambda-perf", value_name = "RUN_ID")]
     pub run_id: String,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Python and Node.js zips need nothing but the sources. Rust `bootstrap` binaries are built with\ncargo for this machine's architecture; the other architecture needs cargo-lambda and zig\n(`pip install ziglang cargo-lambda`), otherwise it is listed as skipped with that reason."
+)]
+pub struct PackageArgs {
+    /// Folder for <function>.zip and manifest.json.
+    #[arg(long, default_value = "dist", value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Architectures to package (repeatable).
+    #[arg(long, value_enum, default_values_t = [ArchArg::Host])]
+    pub arch: Vec<ArchArg>,
+
+    /// Cargo profile for the Rust handlers (`handler`: LTO, codegen-units=1, panic=abort, strip).
+    #[arg(long, default_value = "handler", value_name = "PROFILE")]
+    pub cargo_profile: String,
+
+    /// The lambench checkout holding handlers/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub repo: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ArchArg {
+    /// This machine's architecture.
+    Host,
+    Arm64,
+    #[value(name = "x86_64")]
+    X86_64,
+    All,
 }
 
 #[derive(Debug, Args)]

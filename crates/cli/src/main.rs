@@ -4,6 +4,7 @@
 
 mod cli;
 mod commands;
+mod package;
 
 use std::process::ExitCode;
 

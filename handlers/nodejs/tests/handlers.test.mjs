@@ -1,5 +1,5 @@
 // Tests of the Node.js handlers: cross-language vectors, bad events, and the light workload
-// against a real moto_server on 127.0.0.1. Run: node --test handlers/nodejs/tests/
+// against a real moto_server on 127.0.0.1. Run: node --test handlers/nodejs/tests/handlers.test.mjs
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";

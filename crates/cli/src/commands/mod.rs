@@ -3,6 +3,7 @@
 mod analyze;
 mod import;
 mod matrix;
+mod package;
 
 use std::path::Path;
 
@@ -17,6 +18,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Analyze(args) => analyze::run(args).await,
         Command::Import(ImportCommand::LambdaPerf(args)) => import::lambda_perf(args),
         Command::Matrix(args) => matrix::run(&load_matrix(cli.matrix.as_deref())?, &args),
+        Command::Package(args) => package::run(&load_matrix(cli.matrix.as_deref())?, &args),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: the real binary, fixture data, shared data sets.
 #![allow(dead_code)]
 
+#[allow(unused_imports)]
 pub use lambench_testkit::moto;
 
 use std::path::{Path, PathBuf};

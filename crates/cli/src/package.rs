@@ -1,0 +1,97 @@
+//! Deployment artefacts: one zip per function of the matrix, as Lambda runs it.
+//!
+//! Python: `handler.py` (handler `handler.handler`); Node.js: `index.mjs` (`index.handler`);
+//! Rust: `bootstrap` (provided.al2023). Zips are reproducible (fixed timestamps, sorted entries)
+//! so an unchanged handler keeps its code hash and is not redeployed.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use sha2::{Digest, Sha256};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+/// One file inside a deployment zip.
+pub struct Entry {
+    pub name: &'static str,
+    pub source: PathBuf,
+    pub executable: bool,
+}
+
+/// The file a language's handler is deployed as.
+pub fn entry_for(
+    repo: &Path,
+    language: &str,
+    workload: &str,
+    rust_binary: Option<&Path>,
+) -> anyhow::Result<Entry> {
+    Ok(match language {
+        "python" => Entry {
+            name: "handler.py",
+            source: repo
+                .join("handlers/python")
+                .join(workload)
+                .join("handler.py"),
+            executable: false,
+        },
+        "nodejs" => Entry {
+            name: "index.mjs",
+            source: repo
+                .join("handlers/nodejs")
+                .join(workload)
+                .join("index.mjs"),
+            executable: false,
+        },
+        "rust" => Entry {
+            name: "bootstrap",
+            source: rust_binary
+                .context("no Rust binary for this architecture")?
+                .to_path_buf(),
+            executable: true,
+        },
+        other => bail!("no packaging rule for language {other:?}"),
+    })
+}
+
+/// Writes `entries` into `zip_path` atomically; returns the zip's SHA-256 (hex).
+pub fn write_zip(zip_path: &Path, entries: &[Entry]) -> anyhow::Result<String> {
+    let dir = zip_path.parent().context("zip path has no folder")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp",
+        zip_path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("artefact")
+    ));
+    let result = (|| -> anyhow::Result<()> {
+        let file = std::fs::File::create(&tmp)
+            .with_context(|| format!("cannot create {}", tmp.display()))?;
+        let mut zip = ZipWriter::new(file);
+        for entry in entries {
+            let data = std::fs::read(&entry.source).with_context(|| {
+                format!("cannot read handler source {}", entry.source.display())
+            })?;
+            let options = SimpleFileOptions::default()
+                .compression_method(CompressionMethod::Deflated)
+                .last_modified_time(DateTime::default())
+                .unix_permissions(if entry.executable { 0o755 } else { 0o644 });
+            zip.start_file(entry.name, options)?;
+            zip.write_all(&data)?;
+        }
+        zip.finish()?.sync_all()?;
+        std::fs::rename(&tmp, zip_path)
+            .with_context(|| format!("cannot write {}", zip_path.display()))?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result?;
+    let bytes = std::fs::read(zip_path)?;
+    Ok(Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
