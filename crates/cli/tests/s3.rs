@@ -13,7 +13,7 @@ fn analyze_reads_parquet_from_s3() {
     let Some(server) = moto::start() else { return };
     let dir = tempfile::tempdir().unwrap();
     write_fixture(dir.path());
-    server.python(&format!(
+    let _ = server.python(&format!(
         r#"
 import boto3, os
 s3 = boto3.client("s3")

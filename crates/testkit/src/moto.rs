@@ -78,8 +78,8 @@ impl Moto {
         ]
     }
 
-    /// Runs a Python snippet with boto3 against this server.
-    pub fn python(&self, script: &str) {
+    /// Runs a Python snippet with boto3 against this server and returns its standard output.
+    pub fn python(&self, script: &str) -> String {
         let mut cmd = Command::new("python3");
         cmd.args(["-c", script]).env_remove("AWS_PROFILE");
         for (k, v) in self.env() {
@@ -91,13 +91,14 @@ impl Moto {
             "boto3 script failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 }
 
 impl Moto {
     /// Creates the `light` workload's table (`pk` string key, as infra/ deploys it).
     pub fn create_light_table(&self, name: &str) {
-        self.python(&format!(
+        let _ = self.python(&format!(
             r#"
 import boto3
 boto3.client("dynamodb").create_table(
@@ -112,23 +113,9 @@ boto3.client("dynamodb").create_table(
 
     /// Number of items in a table, read with boto3 (independently of the code under test).
     pub fn count_items(&self, table: &str) -> usize {
-        let mut cmd = Command::new("python3");
-        cmd.args([
-            "-c",
-            &format!("import boto3; print(boto3.client('dynamodb').scan(TableName={table:?}, Select='COUNT')['Count'])"),
-        ]);
-        for (k, v) in self.env() {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().expect("python3");
-        assert!(
-            out.status.success(),
-            "scan failed: {}",
-            String::from_utf8_lossy(&out.stderr)
+        let script = format!(
+            "import boto3; print(boto3.client('dynamodb').scan(TableName={table:?}, Select='COUNT')['Count'])"
         );
-        String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse()
-            .expect("count")
+        self.python(&script).trim().parse().expect("count")
     }
 }
