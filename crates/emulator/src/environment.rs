@@ -1,0 +1,187 @@
+//! One execution environment: a process running a handler, with its own Runtime API listener.
+//!
+//! Init Duration is process start to its first `/next`; Duration is the event handed out to the
+//! response received; Max Memory Used is the process's peak RSS (VmHWM).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::{mpsc, oneshot, watch};
+
+use crate::functions::FunctionDef;
+use crate::runtime_api;
+
+/// An invocation waiting for, or held by, an environment.
+pub struct Pending {
+    pub request_id: String,
+    pub event: Vec<u8>,
+    pub deadline_ms: u64,
+    pub function_arn: String,
+    pub reply: oneshot::Sender<Outcome>,
+}
+
+/// How an invocation ended inside the environment.
+#[derive(Debug)]
+pub enum Outcome {
+    Response { body: Vec<u8>, duration_ms: f64 },
+    FunctionError { body: Vec<u8>, duration_ms: f64 },
+}
+
+/// State shared between the environment and its Runtime API handlers.
+pub struct Shared {
+    pub started: Instant,
+    pub init_ms: Mutex<Option<f64>>,
+    pub queue: tokio::sync::Mutex<mpsc::Receiver<Pending>>,
+    pub current: Mutex<Option<(Pending, Instant)>>,
+    /// Set when the environment can no longer serve: init error or process exit.
+    pub dead: watch::Sender<Option<String>>,
+    pub logs: Mutex<Vec<String>>,
+}
+
+/// A running environment.
+pub struct Environment {
+    pub shared: Arc<Shared>,
+    pub sender: mpsc::Sender<Pending>,
+    pub pid: Option<u32>,
+    pub generation: u64,
+    child: Mutex<Option<Child>>,
+    kill: Mutex<Option<oneshot::Sender<()>>>,
+}
+
+impl Environment {
+    /// Starts the Runtime API listener and the handler process.
+    pub async fn spawn(
+        def: &FunctionDef,
+        bootstrap_dir: &std::path::Path,
+        memory_mb: u32,
+        env: &BTreeMap<String, String>,
+        generation: u64,
+    ) -> std::io::Result<Environment> {
+        let (sender, receiver) = mpsc::channel(1);
+        let shared = Arc::new(Shared {
+            started: Instant::now(),
+            init_ms: Mutex::new(None),
+            queue: tokio::sync::Mutex::new(receiver),
+            current: Mutex::new(None),
+            dead: watch::channel(None).0,
+            logs: Mutex::new(Vec::new()),
+        });
+        let port = runtime_api::serve(shared.clone()).await?;
+        let mut cmd = Command::new(&def.program);
+        match def.language.as_str() {
+            "python" => {
+                cmd.arg(bootstrap_dir.join("python_bootstrap.py"));
+            }
+            "nodejs" => {
+                cmd.arg(bootstrap_dir.join("node_bootstrap.mjs"));
+            }
+            _ => {}
+        }
+        cmd.env_clear()
+            .envs(env)
+            .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{port}"))
+            .env("_HANDLER", &def.handler)
+            .env("LAMBDA_TASK_ROOT", &def.task_root)
+            .env("AWS_LAMBDA_FUNCTION_NAME", &def.name)
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", memory_mb.to_string())
+            .env("AWS_EXECUTION_ENV", format!("AWS_Lambda_{}", def.runtime))
+            .env("PYTHONUNBUFFERED", "1")
+            .current_dir(&def.task_root)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        let shared_for_start = Arc::clone(&shared);
+        let mut child = cmd.spawn()?;
+        let pid = child.id();
+        for stream in [
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let shared = Arc::clone(&shared_for_start);
+            tokio::spawn(async move {
+                let mut lines = BufReader::new(stream).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Ok(mut logs) = shared.logs.lock() {
+                        logs.push(line);
+                    }
+                }
+            });
+        }
+        Ok(Environment {
+            shared,
+            sender,
+            pid,
+            generation,
+            child: Mutex::new(Some(child)),
+            kill: Mutex::new(None),
+        })
+    }
+
+    /// Watches the process and marks the environment dead when it exits.
+    pub fn watch_exit(self: &Arc<Self>) {
+        let Some(mut child) = self.child.lock().ok().and_then(|mut c| c.take()) else {
+            return;
+        };
+        let shared = Arc::clone(&self.shared);
+        let (kill_tx, mut kill_rx) = oneshot::channel::<()>();
+        if let Ok(mut slot) = self.kill.lock() {
+            *slot = Some(kill_tx);
+        }
+        tokio::spawn(async move {
+            let status = tokio::select! {
+                s = child.wait() => s.map(|s| s.to_string()).unwrap_or_else(|e| e.to_string()),
+                _ = &mut kill_rx => {
+                    let _ = child.kill().await;
+                    "killed".to_string()
+                }
+            };
+            shared
+                .dead
+                .send_replace(Some(format!("process exited: {status}")));
+        });
+    }
+
+    /// Ends the process.
+    pub fn kill(&self) {
+        if let Some(tx) = self.kill.lock().ok().and_then(|mut k| k.take()) {
+            let _ = tx.send(());
+        }
+    }
+
+    /// Peak resident memory of the process in MB (VmHWM), if readable.
+    pub fn peak_rss_mb(&self) -> Option<i32> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid?)).ok()?;
+        let kb: f64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some((kb / 1024.0).ceil() as i32)
+    }
+
+    /// The function's output since the last call.
+    pub fn take_logs(&self) -> Vec<String> {
+        self.shared
+            .logs
+            .lock()
+            .map(|mut l| std::mem::take(&mut *l))
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,16 @@
+//! lambench's local Lambda: the Invoke and configuration API on one port, and a Runtime API per
+//! execution environment, running the real handlers as processes and writing real REPORT lines.
+//!
+//! Status (issue 4, first cut): functions from the matrix whose runtime exists on this host;
+//! cold start on first use and after a configuration change; warm reuse; one environment per
+//! concurrent invoke; timeouts, crashes and handler errors reported as Lambda does. Not yet:
+//! CPU scaling by memory (cgroups), memory-limit kills, idle retirement, fault injection.
+
+mod environment;
+pub mod functions;
+mod logs;
+mod runtime_api;
+mod service;
+
+pub use functions::{FunctionDef, Unavailable, discover};
+pub use service::{Emulator, EmulatorOptions};

@@ -1,0 +1,527 @@
+//! The Lambda service endpoint: Invoke, GetFunction, GetFunctionConfiguration,
+//! UpdateFunctionConfiguration and ListFunctions, as the AWS SDKs call them (restJson1).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine;
+use lambench_model::Matrix;
+use serde_json::{Value, json};
+
+use crate::environment::{Environment, Outcome, Pending};
+use crate::functions::{self, FunctionDef, Unavailable};
+use crate::logs::{self, Measured};
+
+/// How to run the emulator.
+#[derive(Debug, Clone)]
+pub struct EmulatorOptions {
+    /// 0 picks a free port.
+    pub port: u16,
+    /// The checkout holding handlers/.
+    pub repo: PathBuf,
+    /// Folder of the built Rust handler binaries, if any.
+    pub rust_bins: Option<PathBuf>,
+    /// How long UpdateFunctionConfiguration stays InProgress.
+    pub update_delay: Duration,
+    /// Execution environments per function at once; more concurrent invokes get 429.
+    pub max_concurrency: usize,
+    pub default_memory_mb: u32,
+    pub default_timeout_s: u32,
+}
+
+impl Default for EmulatorOptions {
+    fn default() -> Self {
+        EmulatorOptions {
+            port: 0,
+            repo: PathBuf::from("."),
+            rust_bins: None,
+            update_delay: Duration::from_millis(200),
+            max_concurrency: 10,
+            default_memory_mb: 1769,
+            default_timeout_s: 60,
+        }
+    }
+}
+
+struct Config {
+    memory_mb: u32,
+    timeout_s: u32,
+    env: BTreeMap<String, String>,
+    generation: u64,
+    updating: bool,
+    last_modified: String,
+}
+
+struct Function {
+    def: FunctionDef,
+    config: Mutex<Config>,
+    idle: Mutex<Vec<Arc<Environment>>>,
+    busy: AtomicUsize,
+}
+
+struct App {
+    functions: HashMap<String, Arc<Function>>,
+    bootstrap_dir: PathBuf,
+    options: EmulatorOptions,
+}
+
+/// A running emulator.
+pub struct Emulator {
+    pub port: u16,
+    pub functions: Vec<FunctionDef>,
+    pub unavailable: Vec<Unavailable>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Emulator {
+    /// Discovers the runnable functions and starts serving on 127.0.0.1.
+    pub async fn start(matrix: &Matrix, options: EmulatorOptions) -> std::io::Result<Emulator> {
+        let (defs, unavailable) =
+            functions::discover(matrix, &options.repo, options.rust_bins.as_deref());
+        let bootstrap_dir =
+            std::env::temp_dir().join(format!("lambench-emulator-{}", std::process::id()));
+        std::fs::create_dir_all(&bootstrap_dir)?;
+        std::fs::write(
+            bootstrap_dir.join("python_bootstrap.py"),
+            functions::PYTHON_BOOTSTRAP,
+        )?;
+        std::fs::write(
+            bootstrap_dir.join("node_bootstrap.mjs"),
+            functions::NODE_BOOTSTRAP,
+        )?;
+        let now = timestamp();
+        let functions = defs
+            .iter()
+            .map(|d| {
+                let config = Config {
+                    memory_mb: options.default_memory_mb,
+                    timeout_s: options.default_timeout_s,
+                    env: BTreeMap::new(),
+                    generation: 0,
+                    updating: false,
+                    last_modified: now.clone(),
+                };
+                let f = Function {
+                    def: d.clone(),
+                    config: Mutex::new(config),
+                    idle: Mutex::new(Vec::new()),
+                    busy: AtomicUsize::new(0),
+                };
+                (d.name.clone(), Arc::new(f))
+            })
+            .collect();
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
+        let port = listener.local_addr()?.port();
+        let app = Arc::new(App {
+            functions,
+            bootstrap_dir,
+            options,
+        });
+        let router = Router::new()
+            .route("/2015-03-31/functions/{name}/invocations", post(invoke))
+            .route(
+                "/2015-03-31/functions/{name}/configuration",
+                get(get_configuration).put(update_configuration),
+            )
+            .route("/2015-03-31/functions/{name}", get(get_function))
+            .route("/2015-03-31/functions/", get(list_functions))
+            .route("/2015-03-31/functions", get(list_functions))
+            .with_state(app);
+        let server = tokio::spawn(async move { axum::serve(listener, router).await });
+        Ok(Emulator {
+            port,
+            functions: defs,
+            unavailable,
+            server,
+        })
+    }
+
+    /// The endpoint URL for AWS SDK clients.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Serves until the server stops.
+    pub async fn wait(self) -> std::io::Result<()> {
+        self.server.await.map_err(std::io::Error::other)?
+    }
+}
+
+fn timestamp() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!("{secs}")
+}
+
+fn arn(name: &str) -> String {
+    format!("arn:aws:lambda:local:000000000000:function:{name}")
+}
+
+fn aws_error(status: StatusCode, kind: &str, message: String) -> Response {
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(kind) {
+        headers.insert(HeaderName::from_static("x-amzn-errortype"), v);
+    }
+    (
+        status,
+        headers,
+        axum::Json(json!({"Type": "User", "message": message})),
+    )
+        .into_response()
+}
+
+fn not_found(name: &str) -> Response {
+    aws_error(
+        StatusCode::NOT_FOUND,
+        "ResourceNotFoundException",
+        format!("Function not found: {}", arn(name)),
+    )
+}
+
+fn configuration(f: &Function) -> Value {
+    let c = f.config.lock().map(|c| {
+        (
+            c.memory_mb,
+            c.timeout_s,
+            c.env.clone(),
+            c.updating,
+            c.last_modified.clone(),
+        )
+    });
+    let (memory, timeout, env, updating, modified) = c.unwrap_or_default();
+    json!({
+        "FunctionName": f.def.name,
+        "FunctionArn": arn(&f.def.name),
+        "Runtime": f.def.runtime,
+        "Role": "arn:aws:iam::000000000000:role/lambench-emulator",
+        "Handler": f.def.handler,
+        "CodeSize": 0,
+        "Description": format!("{} on the lambench emulator", f.def.workload),
+        "Timeout": timeout,
+        "MemorySize": memory,
+        "LastModified": modified,
+        "Version": "$LATEST",
+        "Environment": {"Variables": env},
+        "State": "Active",
+        "LastUpdateStatus": if updating { "InProgress" } else { "Successful" },
+        "PackageType": "Zip",
+        "Architectures": [f.def.architecture.as_str()],
+    })
+}
+
+async fn get_configuration(State(app): State<Arc<App>>, Path(name): Path<String>) -> Response {
+    match app.functions.get(&name) {
+        Some(f) => axum::Json(configuration(f)).into_response(),
+        None => not_found(&name),
+    }
+}
+
+async fn get_function(State(app): State<Arc<App>>, Path(name): Path<String>) -> Response {
+    match app.functions.get(&name) {
+        Some(f) => axum::Json(
+            json!({"Configuration": configuration(f), "Code": {"RepositoryType": "Local"}}),
+        )
+        .into_response(),
+        None => not_found(&name),
+    }
+}
+
+async fn list_functions(State(app): State<Arc<App>>) -> Response {
+    let mut fns: Vec<Value> = app.functions.values().map(|f| configuration(f)).collect();
+    fns.sort_by(|a, b| a["FunctionName"].as_str().cmp(&b["FunctionName"].as_str()));
+    axum::Json(json!({"Functions": fns})).into_response()
+}
+
+/// Applies MemorySize / Timeout / Environment; retires every warm environment so the next
+/// invoke is a real cold start; stays InProgress for `update_delay`.
+async fn update_configuration(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(f) = app.functions.get(&name).cloned() else {
+        return not_found(&name);
+    };
+    let Ok(update) = serde_json::from_slice::<Value>(&body) else {
+        return aws_error(
+            StatusCode::BAD_REQUEST,
+            "InvalidParameterValueException",
+            "body is not JSON".into(),
+        );
+    };
+    {
+        let Ok(mut c) = f.config.lock() else {
+            return aws_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "ServiceException",
+                "lock".into(),
+            );
+        };
+        if c.updating {
+            return aws_error(
+                StatusCode::CONFLICT,
+                "ResourceConflictException",
+                format!(
+                    "The operation cannot be performed at this time. An update is in progress for resource: {}",
+                    arn(&name)
+                ),
+            );
+        }
+        if let Some(m) = update.get("MemorySize").and_then(Value::as_u64) {
+            if !(128..=10240).contains(&m) {
+                return aws_error(
+                    StatusCode::BAD_REQUEST,
+                    "InvalidParameterValueException",
+                    format!("MemorySize {m} is outside 128-10240"),
+                );
+            }
+            c.memory_mb = m as u32;
+        }
+        if let Some(t) = update.get("Timeout").and_then(Value::as_u64) {
+            c.timeout_s = t.clamp(1, 900) as u32;
+        }
+        if let Some(vars) = update
+            .pointer("/Environment/Variables")
+            .and_then(Value::as_object)
+        {
+            c.env = vars
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect();
+        }
+        c.generation += 1;
+        c.updating = true;
+        c.last_modified = timestamp();
+    }
+    if let Ok(mut idle) = f.idle.lock() {
+        idle.drain(..).for_each(|e| e.kill());
+    }
+    let delay = app.options.update_delay;
+    let done = Arc::clone(&f);
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        if let Ok(mut c) = done.config.lock() {
+            c.updating = false;
+        }
+    });
+    axum::Json(configuration(&f)).into_response()
+}
+
+/// Decrements the busy count however the invocation ends.
+struct BusyGuard<'a>(&'a AtomicUsize);
+impl Drop for BusyGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+async fn invoke(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(f) = app.functions.get(&name).cloned() else {
+        return not_found(&name);
+    };
+    if f.busy.fetch_add(1, Ordering::SeqCst) >= app.options.max_concurrency {
+        f.busy.fetch_sub(1, Ordering::SeqCst);
+        return aws_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequestsException",
+            "Rate Exceeded.".into(),
+        );
+    }
+    let _busy = BusyGuard(&f.busy);
+    let Ok((memory_mb, timeout_s, env_vars, generation)) = f
+        .config
+        .lock()
+        .map(|c| (c.memory_mb, c.timeout_s, c.env.clone(), c.generation))
+    else {
+        return aws_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "ServiceException",
+            "lock".into(),
+        );
+    };
+    let warm = f.idle.lock().ok().and_then(|mut idle| {
+        while let Some(e) = idle.pop() {
+            if e.generation == generation && e.shared.dead.borrow().is_none() {
+                return Some(e);
+            }
+            e.kill();
+        }
+        None
+    });
+    let cold = warm.is_none();
+    let env = match warm {
+        Some(e) => e,
+        None => {
+            let mut vars: BTreeMap<String, String> = passthrough_env();
+            vars.extend(env_vars);
+            match Environment::spawn(&f.def, &app.bootstrap_dir, memory_mb, &vars, generation).await
+            {
+                Ok(e) => {
+                    let e = Arc::new(e);
+                    e.watch_exit();
+                    e
+                }
+                Err(e) => {
+                    return aws_error(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "ServiceException",
+                        format!("cannot start {}: {e}", f.def.program.display()),
+                    );
+                }
+            }
+        }
+    };
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let (reply, outcome) = tokio::sync::oneshot::channel();
+    let pending = Pending {
+        request_id: request_id.clone(),
+        event: if body.is_empty() {
+            b"{}".to_vec()
+        } else {
+            body.to_vec()
+        },
+        deadline_ms: now_ms + u64::from(timeout_s) * 1000,
+        function_arn: arn(&name),
+        reply,
+    };
+    let mut dead = env.shared.dead.subscribe();
+    let sent = env.sender.send(pending).await.is_ok();
+    let timeout = Duration::from_secs(u64::from(timeout_s));
+    let result = if !sent {
+        Err("environment stopped before the invocation".to_string())
+    } else {
+        tokio::select! {
+            r = outcome => r.map_err(|_| "environment dropped the invocation".to_string()).map(Some),
+            _ = dead.wait_for(Option::is_some) => Err(env.shared.dead.borrow().clone().unwrap_or_default()),
+            _ = tokio::time::sleep(timeout) => Ok(None),
+        }
+    };
+    let init_ms = cold.then(|| {
+        env.shared
+            .init_ms
+            .lock()
+            .ok()
+            .and_then(|i| *i)
+            .unwrap_or_else(|| env.shared.started.elapsed().as_secs_f64() * 1000.0)
+    });
+    let peak = env.peak_rss_mb().unwrap_or(0);
+    let mut out_headers = HeaderMap::new();
+    let (status, error_type, duration_ms, body) = match result {
+        Ok(Some(Outcome::Response { body, duration_ms })) => (None, None, duration_ms, body),
+        Ok(Some(Outcome::FunctionError { body, duration_ms })) => {
+            out_headers.insert(
+                "x-amz-function-error",
+                HeaderValue::from_static("Unhandled"),
+            );
+            (None, None, duration_ms, body)
+        }
+        Ok(None) => {
+            env.kill();
+            out_headers.insert(
+                "x-amz-function-error",
+                HeaderValue::from_static("Unhandled"),
+            );
+            let msg = format!(
+                "RequestId: {request_id} Error: Task timed out after {timeout_s}.00 seconds"
+            );
+            let body = json!({"errorType": "Sandbox.Timedout", "errorMessage": msg})
+                .to_string()
+                .into_bytes();
+            (Some("timeout"), None, f64::from(timeout_s) * 1000.0, body)
+        }
+        Err(why) => {
+            env.kill();
+            out_headers.insert(
+                "x-amz-function-error",
+                HeaderValue::from_static("Unhandled"),
+            );
+            let kind = if why.starts_with("init error") {
+                "Runtime.InitError"
+            } else {
+                "Runtime.ExitError"
+            };
+            let msg = format!("RequestId: {request_id} Error: Runtime exited with error: {why}");
+            let body = json!({"errorType": kind, "errorMessage": msg})
+                .to_string()
+                .into_bytes();
+            let elapsed =
+                env.shared.started.elapsed().as_secs_f64() * 1000.0 - init_ms.unwrap_or(0.0);
+            (Some("error"), Some(kind), elapsed.max(0.0), body)
+        }
+    };
+    if status.is_none() && env.generation == generation {
+        let current = f.config.lock().map(|c| c.generation).unwrap_or(u64::MAX);
+        if current == env.generation {
+            if let Ok(mut idle) = f.idle.lock() {
+                idle.push(Arc::clone(&env));
+            }
+        } else {
+            env.kill();
+        }
+    }
+    let mut log = String::new();
+    if cold {
+        log.push_str(&logs::init_start_line(&f.def.runtime));
+        log.push('\n');
+    }
+    log.push_str(&format!("START RequestId: {request_id} Version: $LATEST\n"));
+    for line in env.take_logs() {
+        log.push_str(&line);
+        log.push('\n');
+    }
+    log.push_str(&format!("END RequestId: {request_id}\n"));
+    log.push_str(&logs::report_line(&Measured {
+        request_id: &request_id,
+        duration_ms,
+        memory_mb,
+        max_memory_used_mb: peak,
+        init_ms,
+        status,
+        error_type,
+    }));
+    log.push('\n');
+    let wants_tail = headers
+        .get("x-amz-log-type")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"Tail"));
+    if wants_tail {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(logs::tail_4k(&log));
+        if let Ok(v) = HeaderValue::from_str(&encoded) {
+            out_headers.insert("x-amz-log-result", v);
+        }
+    }
+    out_headers.insert(
+        "x-amz-executed-version",
+        HeaderValue::from_static("$LATEST"),
+    );
+    out_headers.insert(
+        "x-amzn-requestid",
+        HeaderValue::from_str(&request_id).unwrap_or(HeaderValue::from_static("unknown")),
+    );
+    (StatusCode::OK, out_headers, body).into_response()
+}
+
+/// Variables an environment inherits from the emulator: PATH, and the AWS endpoint/credential
+/// settings so the light workload reaches a local DynamoDB-compatible server.
+fn passthrough_env() -> BTreeMap<String, String> {
+    std::env::vars()
+        .filter(|(k, _)| k == "PATH" || k == "HOME" || k.starts_with("AWS_") || k == "PYENV_ROOT")
+        .collect()
+}

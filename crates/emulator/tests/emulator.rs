@@ -1,0 +1,266 @@
+//! The emulator driven by the real aws-sdk-lambda client (only endpoint_url differs from AWS):
+//! cold then warm, forced cold starts by configuration change, overlapping invokes, handler
+//! errors, timeouts, crashes and update conflicts, for Python and Rust handlers.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use aws_sdk_lambda::Client;
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{Environment, LogType};
+use base64::Engine;
+use lambench_emulator::{Emulator, EmulatorOptions};
+use lambench_model::Matrix;
+use lambench_model::report::{LogSummary, parse_log};
+use serde_json::{Value, json};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// Builds the Rust handlers (dev profile) once per test binary and returns their folder.
+fn rust_bins() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let status = std::process::Command::new(env!("CARGO"))
+                .args(["build", "-p", "lambench-handlers", "--bins"])
+                .current_dir(repo())
+                .status()
+                .unwrap();
+            assert!(status.success());
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map_or_else(|| repo().join("target"), PathBuf::from);
+            target.join("debug")
+        })
+        .clone()
+}
+
+async fn start(timeout_s: u32) -> (Emulator, Client) {
+    let options = EmulatorOptions {
+        repo: repo(),
+        rust_bins: Some(rust_bins()),
+        default_timeout_s: timeout_s,
+        ..EmulatorOptions::default()
+    };
+    let emulator = Emulator::start(&Matrix::builtin().unwrap(), options)
+        .await
+        .unwrap();
+    let config = aws_sdk_lambda::Config::builder()
+        .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
+        .region(aws_sdk_lambda::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_lambda::config::Credentials::new(
+            "test", "test", None, None, "test",
+        ))
+        .endpoint_url(emulator.endpoint())
+        .build();
+    (emulator, Client::from_conf(config))
+}
+
+fn function(emulator: &Emulator, language: &str, workload: &str) -> Option<String> {
+    let found = emulator
+        .functions
+        .iter()
+        .find(|f| f.language == language && f.workload == workload)
+        .map(|f| f.name.clone());
+    if found.is_none() {
+        eprintln!(
+            "SKIPPED: no {language} runtime on this host for {workload}: {:?}",
+            emulator
+                .unavailable
+                .iter()
+                .map(|u| &u.reason)
+                .collect::<Vec<_>>()
+        );
+    }
+    found
+}
+
+struct Invoked {
+    payload: Value,
+    function_error: Option<String>,
+    log: LogSummary,
+}
+
+async fn invoke(client: &Client, name: &str, event: Value) -> Invoked {
+    let out = client
+        .invoke()
+        .function_name(name)
+        .log_type(LogType::Tail)
+        .payload(Blob::new(event.to_string()))
+        .send()
+        .await
+        .unwrap();
+    let log = base64::engine::general_purpose::STANDARD
+        .decode(out.log_result().unwrap())
+        .unwrap();
+    let log = String::from_utf8(log).unwrap();
+    Invoked {
+        payload: serde_json::from_slice(out.payload().unwrap().as_ref()).unwrap(),
+        function_error: out.function_error().map(str::to_string),
+        log: parse_log(&log).unwrap_or_else(|e| panic!("{e}: {log}")),
+    }
+}
+
+async fn update_env(client: &Client, name: &str, nonce: &str) {
+    let env = Environment::builder()
+        .variables("LAMBENCH_NONCE", nonce)
+        .build();
+    client
+        .update_function_configuration()
+        .function_name(name)
+        .environment(env)
+        .send()
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        let c = client
+            .get_function()
+            .function_name(name)
+            .send()
+            .await
+            .unwrap();
+        if c.configuration()
+            .and_then(|c| c.last_update_status())
+            .map(|s| s.as_str())
+            == Some("Successful")
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("update never finished");
+}
+
+async fn cold_warm_cold(client: &Client, name: &str) {
+    let first = invoke(client, name, json!({"iterations": 1000})).await;
+    assert_eq!(
+        first.payload["digest"],
+        "afdc9e20dedd8ffd0c475e7178b275dbb537f47584610da4a506fc3b7436c741"
+    );
+    assert!(first.log.report.is_cold(), "first invoke must be cold");
+    assert!(first.log.init_start.is_some(), "cold start logs INIT_START");
+    let second = invoke(client, name, json!({"iterations": 1000})).await;
+    assert!(!second.log.report.is_cold(), "second invoke must be warm");
+    assert!(second.log.init_start.is_none());
+    update_env(client, name, "1").await;
+    let third = invoke(client, name, json!({"iterations": 1000})).await;
+    assert!(
+        third.log.report.is_cold(),
+        "a configuration change forces a cold start"
+    );
+    assert!(
+        third.log.report.billed_duration_ms as f64
+            >= third.log.report.duration_ms + third.log.report.init_duration_ms.unwrap() - 1.0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn python_cold_warm_and_forced_cold() {
+    let (emulator, client) = start(30).await;
+    let Some(name) = function(&emulator, "python", "cpu-intensive") else {
+        return;
+    };
+    cold_warm_cold(&client, &name).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rust_cold_warm_and_forced_cold() {
+    let (emulator, client) = start(30).await;
+    let name =
+        function(&emulator, "rust", "cpu-intensive").expect("Rust handlers are always buildable");
+    cold_warm_cold(&client, &name).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn node_cold_warm_and_forced_cold() {
+    let (emulator, client) = start(30).await;
+    let Some(name) = function(&emulator, "nodejs", "cpu-intensive") else {
+        return;
+    };
+    cold_warm_cold(&client, &name).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn overlapping_invokes_get_their_own_environments() {
+    let (emulator, client) = start(30).await;
+    let Some(name) = function(&emulator, "python", "cpu-intensive") else {
+        return;
+    };
+    let calls = (0..3).map(|_| invoke(&client, &name, json!({"iterations": 300000})));
+    let results = futures::future::join_all(calls).await;
+    assert!(
+        results.iter().all(|r| r.log.report.is_cold()),
+        "three overlapping invokes, three environments"
+    );
+    let ids: std::collections::BTreeSet<_> = results
+        .iter()
+        .map(|r| r.log.report.request_id.clone())
+        .collect();
+    assert_eq!(ids.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn handler_error_timeout_crash_and_conflict() {
+    let (emulator, client) = start(2).await;
+    let rust_cpu = function(&emulator, "rust", "cpu-intensive").unwrap();
+    // Handler error: FunctionError set, the contract body in the payload.
+    let bad = invoke(&client, &rust_cpu, json!({"iterations": 0})).await;
+    assert_eq!(bad.function_error.as_deref(), Some("Unhandled"));
+    assert_eq!(bad.payload["errorType"], "WorkloadError");
+    assert!(
+        bad.payload["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("\"success\":false")
+    );
+    // The environment survives a handled error: the next invoke is warm.
+    let after = invoke(&client, &rust_cpu, json!({"iterations": 1})).await;
+    assert!(!after.log.report.is_cold());
+
+    // Timeout: a 2 s limit and ~10 M hashes in a debug build.
+    let slow = invoke(&client, &rust_cpu, json!({"iterations": 10_000_000})).await;
+    assert_eq!(slow.function_error.as_deref(), Some("Unhandled"));
+    assert_eq!(slow.payload["errorType"], "Sandbox.Timedout");
+    assert_eq!(slow.log.report.status.as_deref(), Some("timeout"));
+    // The killed environment is gone: the next invoke is cold, and the service is healthy.
+    let next = invoke(&client, &rust_cpu, json!({"iterations": 1})).await;
+    assert!(next.log.report.is_cold());
+
+    // Crash: the Rust light bootstrap exits at init without DYNAMODB_TABLE_NAME.
+    let light = function(&emulator, "rust", "light").unwrap();
+    let crash = invoke(&client, &light, json!({})).await;
+    assert_eq!(crash.function_error.as_deref(), Some("Unhandled"));
+    assert_eq!(crash.payload["errorType"], "Runtime.ExitError");
+    assert_eq!(crash.log.report.status.as_deref(), Some("error"));
+
+    // Conflict: a second update while the first is in progress is a 409.
+    let env = Environment::builder().variables("A", "1").build();
+    client
+        .update_function_configuration()
+        .function_name(&rust_cpu)
+        .environment(env.clone())
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .update_function_configuration()
+        .function_name(&rust_cpu)
+        .environment(env)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_resource_conflict_exception());
+
+    // Unknown function: ResourceNotFoundException.
+    let err = client
+        .invoke()
+        .function_name("nope")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_resource_not_found_exception());
+}
