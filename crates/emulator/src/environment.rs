@@ -11,6 +11,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::{mpsc, oneshot, watch};
 
+use crate::cgroups::EnvGroup;
 use crate::functions::FunctionDef;
 use crate::runtime_api;
 
@@ -49,6 +50,7 @@ pub struct Environment {
     pub generation: u64,
     child: Mutex<Option<Child>>,
     kill: Mutex<Option<oneshot::Sender<()>>>,
+    group: Option<Arc<EnvGroup>>,
 }
 
 impl Environment {
@@ -59,6 +61,7 @@ impl Environment {
         memory_mb: u32,
         env: &BTreeMap<String, String>,
         generation: u64,
+        group: Option<EnvGroup>,
     ) -> std::io::Result<Environment> {
         let (sender, receiver) = mpsc::channel(1);
         let shared = Arc::new(Shared {
@@ -98,6 +101,10 @@ impl Environment {
         let shared_for_start = Arc::clone(&shared);
         let mut child = cmd.spawn()?;
         let pid = child.id();
+        let group = group.map(Arc::new);
+        if let (Some(group), Some(pid)) = (&group, pid) {
+            group.add(pid)?;
+        }
         for stream in [
             child
                 .stdout
@@ -128,6 +135,7 @@ impl Environment {
             generation,
             child: Mutex::new(Some(child)),
             kill: Mutex::new(None),
+            group,
         })
     }
 
@@ -137,6 +145,7 @@ impl Environment {
             return;
         };
         let shared = Arc::clone(&self.shared);
+        let group = self.group.clone();
         let (kill_tx, mut kill_rx) = oneshot::channel::<()>();
         if let Ok(mut slot) = self.kill.lock() {
             *slot = Some(kill_tx);
@@ -149,9 +158,16 @@ impl Environment {
                     "killed".to_string()
                 }
             };
-            shared
-                .dead
-                .send_replace(Some(format!("process exited: {status}")));
+            let oom = group.as_ref().is_some_and(|g| g.oom_killed());
+            let why = if oom {
+                "out of memory".to_string()
+            } else {
+                format!("process exited: {status}")
+            };
+            shared.dead.send_replace(Some(why));
+            if let Some(g) = group {
+                tokio::task::spawn_blocking(move || g.remove());
+            }
         });
     }
 
@@ -162,8 +178,12 @@ impl Environment {
         }
     }
 
-    /// Peak resident memory of the process in MB (VmHWM), if readable.
+    /// Peak memory in MB: the cgroup's (whole process tree) when scaling is on, else the
+    /// process's VmHWM.
     pub fn peak_rss_mb(&self) -> Option<i32> {
+        if let Some(peak) = self.group.as_ref().and_then(|g| g.peak_mb()) {
+            return Some(peak);
+        }
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid?)).ok()?;
         let kb: f64 = status
             .lines()

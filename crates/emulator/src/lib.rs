@@ -3,9 +3,11 @@
 //!
 //! Status (issue 4, first cut): functions from the matrix whose runtime exists on this host;
 //! cold start on first use and after a configuration change; warm reuse; one environment per
-//! concurrent invoke; timeouts, crashes and handler errors reported as Lambda does. Not yet:
-//! CPU scaling by memory (cgroups), memory-limit kills, idle retirement, fault injection.
+//! concurrent invoke; timeouts, crashes and handler errors reported as Lambda does; CPU in
+//! proportion to memory and the memory limit via cgroups when the host allows (`cgroups`).
+//! Not yet: idle retirement, fault injection.
 
+pub mod cgroups;
 mod environment;
 pub mod functions;
 mod logs;

@@ -17,6 +17,7 @@ use base64::Engine;
 use lambench_model::Matrix;
 use serde_json::{Value, json};
 
+use crate::cgroups::Cgroups;
 use crate::environment::{Environment, Outcome, Pending};
 use crate::functions::{self, FunctionDef, Unavailable};
 use crate::logs::{self, Measured};
@@ -36,6 +37,8 @@ pub struct EmulatorOptions {
     pub max_concurrency: usize,
     pub default_memory_mb: u32,
     pub default_timeout_s: u32,
+    /// Cap each environment's CPU at memory/1769 of a core and its memory at MemorySize.
+    pub cpu_scaling: bool,
 }
 
 impl Default for EmulatorOptions {
@@ -48,6 +51,7 @@ impl Default for EmulatorOptions {
             max_concurrency: 10,
             default_memory_mb: 1769,
             default_timeout_s: 60,
+            cpu_scaling: true,
         }
     }
 }
@@ -70,6 +74,7 @@ struct Function {
 
 struct App {
     functions: HashMap<String, Arc<Function>>,
+    cgroups: Option<Cgroups>,
     bootstrap_dir: PathBuf,
     options: EmulatorOptions,
 }
@@ -79,6 +84,8 @@ pub struct Emulator {
     pub port: u16,
     pub functions: Vec<FunctionDef>,
     pub unavailable: Vec<Unavailable>,
+    /// `Ok` when CPU scaling and memory limits are on, else why they are off.
+    pub cpu_scaling: Result<(), String>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -121,8 +128,17 @@ impl Emulator {
             .collect();
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
         let port = listener.local_addr()?.port();
+        let (cgroups, cpu_scaling) = if options.cpu_scaling {
+            match Cgroups::detect() {
+                Ok(c) => (Some(c), Ok(())),
+                Err(why) => (None, Err(why)),
+            }
+        } else {
+            (None, Err("CPU scaling off: disabled by option".to_string()))
+        };
         let app = Arc::new(App {
             functions,
+            cgroups,
             bootstrap_dir,
             options,
         });
@@ -141,6 +157,7 @@ impl Emulator {
             port,
             functions: defs,
             unavailable,
+            cpu_scaling,
             server,
         })
     }
@@ -369,7 +386,27 @@ async fn invoke(
         None => {
             let mut vars: BTreeMap<String, String> = passthrough_env();
             vars.extend(env_vars);
-            match Environment::spawn(&f.def, &app.bootstrap_dir, memory_mb, &vars, generation).await
+            let group = match app
+                .cgroups
+                .as_ref()
+                .map(|c| c.create(memory_mb))
+                .transpose()
+            {
+                Ok(g) => g,
+                Err(e) => {
+                    let msg = format!("cannot create the environment's cgroup: {e}");
+                    return aws_error(StatusCode::INTERNAL_SERVER_ERROR, "ServiceException", msg);
+                }
+            };
+            match Environment::spawn(
+                &f.def,
+                &app.bootstrap_dir,
+                memory_mb,
+                &vars,
+                generation,
+                group,
+            )
+            .await
             {
                 Ok(e) => {
                     let e = Arc::new(e);
@@ -455,6 +492,8 @@ async fn invoke(
             );
             let kind = if why.starts_with("init error") {
                 "Runtime.InitError"
+            } else if why == "out of memory" {
+                "Runtime.OutOfMemory"
             } else {
                 "Runtime.ExitError"
             };

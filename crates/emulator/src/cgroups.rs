@@ -1,0 +1,178 @@
+//! CPU in proportion to memory, as Lambda gives it (1,769 MB = one vCPU), and Lambda's memory
+//! limit, with Linux cgroups (v1 `cpu` + `memory` controllers, as root). Each execution
+//! environment gets its own group: `cpu.cfs_quota_us = period × memory / 1769` and
+//! `memory.limit_in_bytes = memory`; the group's `memory.max_usage_in_bytes` is the process
+//! tree's peak, and its `oom_kill` counter tells an out-of-memory kill from a crash.
+//!
+//! The process is moved into its group by the parent right after spawn, so its first
+//! instructions (well under a millisecond, before the interpreter starts) run unthrottled.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+const CPU_ROOT: &str = "/sys/fs/cgroup/cpu";
+const MEMORY_ROOT: &str = "/sys/fs/cgroup/memory";
+/// Lambda's memory per vCPU.
+pub const MB_PER_VCPU: f64 = 1769.0;
+const PERIOD_US: u64 = 100_000;
+
+/// The emulator's cgroup parents, when this host lets us create them.
+#[derive(Debug)]
+pub struct Cgroups {
+    cpu: PathBuf,
+    memory: PathBuf,
+    next: AtomicU64,
+}
+
+/// One environment's groups.
+#[derive(Debug)]
+pub struct EnvGroup {
+    cpu: PathBuf,
+    memory: PathBuf,
+}
+
+impl Cgroups {
+    /// Creates `lambench-<pid>` under the cpu and memory hierarchies, or says why it cannot.
+    pub fn detect() -> Result<Cgroups, String> {
+        sweep_stale();
+        // Several emulators may run in one process (tests): each gets its own parent.
+        static INSTANCE: AtomicU64 = AtomicU64::new(0);
+        let name = format!(
+            "lambench-{}-{}",
+            std::process::id(),
+            INSTANCE.fetch_add(1, Ordering::SeqCst)
+        );
+        let cpu = Path::new(CPU_ROOT).join(&name);
+        let memory = Path::new(MEMORY_ROOT).join(&name);
+        for dir in [&cpu, &memory] {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                format!("CPU scaling off: cannot create {} ({e}); run as root on a host with cgroup v1 cpu and memory controllers", dir.display())
+            })?;
+        }
+        if !cpu.join("cpu.cfs_quota_us").exists() {
+            return Err(format!(
+                "CPU scaling off: {} has no cpu.cfs_quota_us",
+                cpu.display()
+            ));
+        }
+        Ok(Cgroups {
+            cpu,
+            memory,
+            next: AtomicU64::new(0),
+        })
+    }
+
+    /// A new group for one environment with `memory_mb`'s CPU share and memory limit.
+    pub fn create(&self, memory_mb: u32) -> std::io::Result<EnvGroup> {
+        let n = self.next.fetch_add(1, Ordering::SeqCst);
+        let group = EnvGroup {
+            cpu: self.cpu.join(format!("env-{n}")),
+            memory: self.memory.join(format!("env-{n}")),
+        };
+        std::fs::create_dir_all(&group.cpu)?;
+        std::fs::create_dir_all(&group.memory)?;
+        std::fs::write(group.cpu.join("cpu.cfs_period_us"), PERIOD_US.to_string())?;
+        std::fs::write(
+            group.cpu.join("cpu.cfs_quota_us"),
+            quota_us(memory_mb).to_string(),
+        )?;
+        let bytes = u64::from(memory_mb) * 1024 * 1024;
+        std::fs::write(
+            group.memory.join("memory.limit_in_bytes"),
+            bytes.to_string(),
+        )?;
+        Ok(group)
+    }
+}
+
+impl Drop for Cgroups {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(&self.cpu);
+        let _ = std::fs::remove_dir(&self.memory);
+    }
+}
+
+/// Removes groups left by emulators that are no longer running (`lambench-<pid>-<n>` with no such
+/// process): a killed emulator cannot clean up after itself.
+fn sweep_stale() {
+    for root in [CPU_ROOT, MEMORY_ROOT] {
+        let Ok(entries) = std::fs::read_dir(root) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            let Some(pid) = name.strip_prefix("lambench-") else {
+                continue;
+            };
+            if Path::new("/proc").join(pid).exists() {
+                continue;
+            }
+            if let Ok(children) = std::fs::read_dir(entry.path()) {
+                for child in children.flatten().filter(|c| c.path().is_dir()) {
+                    let _ = std::fs::remove_dir(child.path());
+                }
+            }
+            let _ = std::fs::remove_dir(entry.path());
+        }
+    }
+}
+
+/// CFS quota for a memory size: `period × memory / 1769`, at least 1 ms per period.
+pub fn quota_us(memory_mb: u32) -> u64 {
+    ((PERIOD_US as f64 * f64::from(memory_mb) / MB_PER_VCPU).round() as u64).max(1000)
+}
+
+impl EnvGroup {
+    /// Moves a process into the group.
+    pub fn add(&self, pid: u32) -> std::io::Result<()> {
+        std::fs::write(self.cpu.join("cgroup.procs"), pid.to_string())?;
+        std::fs::write(self.memory.join("cgroup.procs"), pid.to_string())
+    }
+
+    /// Peak memory of everything in the group, MB.
+    pub fn peak_mb(&self) -> Option<i32> {
+        let bytes: u64 = std::fs::read_to_string(self.memory.join("memory.max_usage_in_bytes"))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()?;
+        Some(bytes.div_ceil(1024 * 1024) as i32)
+    }
+
+    /// Whether the kernel killed something in the group for exceeding its memory.
+    pub fn oom_killed(&self) -> bool {
+        std::fs::read_to_string(self.memory.join("memory.oom_control"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("oom_kill "))
+                    .and_then(|n| n.trim().parse::<u64>().ok())
+            })
+            .is_some_and(|n| n > 0)
+    }
+
+    /// Removes the (empty) group; retried briefly while the kernel reaps the process.
+    pub fn remove(&self) {
+        for _ in 0..50 {
+            let cpu = std::fs::remove_dir(&self.cpu).is_ok() || !self.cpu.exists();
+            let mem = std::fs::remove_dir(&self.memory).is_ok() || !self.memory.exists();
+            if cpu && mem {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quota_is_proportional_to_memory() {
+        assert_eq!(quota_us(1769), 100_000);
+        assert_eq!(quota_us(3538), 200_000);
+        assert_eq!(quota_us(128), 7_236);
+        assert_eq!(quota_us(1), 1_000);
+    }
+}
