@@ -27,6 +27,8 @@ pub enum Command {
     Import(ImportCommand),
     /// Print the benchmark matrix: functions, memory sizes and modes.
     Matrix(MatrixArgs),
+    /// Run a local Lambda service (Invoke/configuration API + Runtime API) with the real handlers.
+    Emulate(EmulateArgs),
     /// Build the deployment zip of every function (handlers/), for the architectures this
     /// machine can build, plus dist/manifest.json.
     Package(PackageArgs),
@@ -148,6 +150,40 @@ pub enum ArchArg {
     #[value(name = "x86_64")]
     X86_64,
     All,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Point any AWS SDK or the AWS CLI at it:\n  aws lambda invoke --endpoint-url http://127.0.0.1:PORT --function-name lambench-python3-11-x86_64-cpu-intensive \\\n    --cli-binary-format raw-in-base64-out --payload '{\"iterations\":1000}' --log-type Tail out.json\n\nFunctions run only for the host architecture and the runtimes installed here (see --list).\nRust handlers are taken from --rust-bins, else target/{handler,release,debug}."
+)]
+pub struct EmulateArgs {
+    /// Port on 127.0.0.1 (0 picks a free one; the port is printed).
+    #[arg(long, default_value_t = 9001)]
+    pub port: u16,
+
+    /// List the functions this host can run, those it cannot and why, and CPU scaling, then exit.
+    #[arg(long)]
+    pub list: bool,
+
+    /// Folder holding the built Rust handler binaries (cpu-intensive, memory-intensive, light).
+    #[arg(long, value_name = "DIR")]
+    pub rust_bins: Option<PathBuf>,
+
+    /// The lambench checkout holding handlers/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub repo: PathBuf,
+
+    /// Execution environments per function at once; more concurrent invokes get 429.
+    #[arg(long, default_value_t = 10)]
+    pub max_concurrency: usize,
+
+    /// How long UpdateFunctionConfiguration stays InProgress (ms).
+    #[arg(long, default_value_t = 200)]
+    pub update_delay_ms: u64,
+
+    /// Do not cap CPU and memory per environment (cgroups) even where possible.
+    #[arg(long)]
+    pub no_cpu_scaling: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,0 +1,72 @@
+//! `lambench emulate`: the local Lambda service in the foreground.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use lambench_emulator::{Emulator, EmulatorOptions};
+use lambench_model::Matrix;
+
+use crate::cli::EmulateArgs;
+
+pub async fn run(matrix: &Matrix, args: &EmulateArgs) -> anyhow::Result<()> {
+    let repo = args
+        .repo
+        .canonicalize()
+        .unwrap_or_else(|_| args.repo.clone());
+    let options = EmulatorOptions {
+        port: args.port,
+        rust_bins: args.rust_bins.clone().or_else(|| default_rust_bins(&repo)),
+        repo,
+        update_delay: Duration::from_millis(args.update_delay_ms),
+        max_concurrency: args.max_concurrency,
+        cpu_scaling: !args.no_cpu_scaling,
+        ..EmulatorOptions::default()
+    };
+    let port = if args.list { 0 } else { options.port };
+    let emulator = Emulator::start(matrix, EmulatorOptions { port, ..options })
+        .await
+        .with_context(|| {
+            format!("cannot listen on 127.0.0.1:{port} (is another emulator running? try --port 0)")
+        })?;
+    print_functions(&emulator);
+    if args.list {
+        return Ok(());
+    }
+    println!(
+        "lambench emulator listening on {} (Ctrl-C to stop)",
+        emulator.endpoint()
+    );
+    tokio::select! {
+        r = emulator.wait() => r.context("emulator stopped")?,
+        _ = tokio::signal::ctrl_c() => eprintln!("stopping"),
+    }
+    Ok(())
+}
+
+fn print_functions(emulator: &Emulator) {
+    println!("{} functions available:", emulator.functions.len());
+    for f in &emulator.functions {
+        println!("  {:<48} {:<16} {}", f.name, f.runtime, f.program.display());
+    }
+    println!("{} unavailable here:", emulator.unavailable.len());
+    for u in &emulator.unavailable {
+        println!("  {:<48} {}", u.name, u.reason);
+    }
+    match &emulator.cpu_scaling {
+        Ok(()) => println!(
+            "CPU scaling on: each environment gets memory/1769 of a CPU and a MemorySize memory limit"
+        ),
+        Err(why) => println!("{why}: a memory sweep on this emulator measures nothing about CPU"),
+    }
+}
+
+/// The newest-profile Rust handler binaries in the checkout's target folder, if built.
+fn default_rust_bins(repo: &Path) -> Option<PathBuf> {
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo.join("target"), PathBuf::from);
+    ["handler", "release", "debug"]
+        .iter()
+        .map(|p| target.join(p))
+        .find(|d| d.join("cpu-intensive").is_file())
+}
