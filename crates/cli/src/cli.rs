@@ -184,6 +184,31 @@ pub struct EmulateArgs {
     /// Do not cap CPU and memory per environment (cgroups) even where possible.
     #[arg(long)]
     pub no_cpu_scaling: bool,
+
+    /// Retire a warm environment after this many idle seconds.
+    #[arg(long, default_value_t = 600)]
+    pub idle_timeout_s: u64,
+
+    /// Fault injection: fraction of invokes answered 429 TooManyRequestsException.
+    #[arg(long, default_value_t = 0.0, value_parser = fraction)]
+    pub fault_throttle: f64,
+
+    /// Fault injection: fraction of configuration updates answered 409 ResourceConflictException.
+    #[arg(long, default_value_t = 0.0, value_parser = fraction)]
+    pub fault_conflict: f64,
+
+    /// Fault injection: latency added to every control-plane call (ms).
+    #[arg(long, default_value_t = 0)]
+    pub fault_latency_ms: u64,
+}
+
+fn fraction(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is not a fraction between 0 and 1"))
+    }
 }
 
 #[derive(Debug, Args)]

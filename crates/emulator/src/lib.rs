@@ -5,7 +5,8 @@
 //! cold start on first use and after a configuration change; warm reuse; one environment per
 //! concurrent invoke; timeouts, crashes and handler errors reported as Lambda does; CPU in
 //! proportion to memory and the memory limit via cgroups when the host allows (`cgroups`).
-//! Not yet: idle retirement, fault injection.
+//! Idle environments are retired after `idle_timeout`; throttles, conflicts and control-plane
+//! latency can be injected (`Faults`).
 
 pub mod cgroups;
 mod environment;
@@ -15,4 +16,4 @@ mod runtime_api;
 mod service;
 
 pub use functions::{FunctionDef, Unavailable, discover};
-pub use service::{Emulator, EmulatorOptions};
+pub use service::{Emulator, EmulatorOptions, Faults};

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -39,6 +39,22 @@ pub struct EmulatorOptions {
     pub default_timeout_s: u32,
     /// Cap each environment's CPU at memory/1769 of a core and its memory at MemorySize.
     pub cpu_scaling: bool,
+    /// A warm environment unused this long is retired (Lambda's are, after minutes).
+    pub idle_timeout: Duration,
+    /// Failures to inject, for tests and demos of the collector's retries.
+    pub faults: Faults,
+}
+
+/// Injected failures: fractions in 0..=1 of calls, drawn from a seeded generator so a run
+/// is reproducible.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Invokes answered 429 TooManyRequestsException.
+    pub throttle: f64,
+    /// UpdateFunctionConfiguration calls answered 409 ResourceConflictException.
+    pub conflict: f64,
+    /// Added to every control-plane call (Get*/Update*/List*).
+    pub control_latency: Duration,
 }
 
 impl Default for EmulatorOptions {
@@ -52,6 +68,8 @@ impl Default for EmulatorOptions {
             default_memory_mb: 1769,
             default_timeout_s: 60,
             cpu_scaling: true,
+            idle_timeout: Duration::from_secs(600),
+            faults: Faults::default(),
         }
     }
 }
@@ -68,11 +86,13 @@ struct Config {
 struct Function {
     def: FunctionDef,
     config: Mutex<Config>,
-    idle: Mutex<Vec<Arc<Environment>>>,
+    /// Warm environments and when each last finished an invocation.
+    idle: Mutex<Vec<(Arc<Environment>, Instant)>>,
     busy: AtomicUsize,
 }
 
 struct App {
+    rng: Mutex<u64>,
     functions: HashMap<String, Arc<Function>>,
     cgroups: Option<Cgroups>,
     bootstrap_dir: PathBuf,
@@ -137,6 +157,7 @@ impl Emulator {
             (None, Err("CPU scaling off: disabled by option".to_string()))
         };
         let app = Arc::new(App {
+            rng: Mutex::new(0x5eed),
             functions,
             cgroups,
             bootstrap_dir,
@@ -150,9 +171,10 @@ impl Emulator {
             )
             .route("/2015-03-31/functions/{name}", get(get_function))
             .route("/2015-03-31/functions/", get(list_functions))
-            .route("/2015-03-31/functions", get(list_functions))
-            .with_state(app);
-        let server = tokio::spawn(async move { axum::serve(listener, router).await });
+            .route("/2015-03-31/functions", get(list_functions));
+        tokio::spawn(retire_idle(Arc::clone(&app)));
+        let server =
+            tokio::spawn(async move { axum::serve(listener, router.with_state(app)).await });
         Ok(Emulator {
             port,
             functions: defs,
@@ -170,6 +192,49 @@ impl Emulator {
     /// Serves until the server stops.
     pub async fn wait(self) -> std::io::Result<()> {
         self.server.await.map_err(std::io::Error::other)?
+    }
+}
+
+impl App {
+    /// True with probability `p`: SplitMix64 from a fixed seed, so injected faults repeat.
+    fn chance(&self, p: f64) -> bool {
+        if p <= 0.0 {
+            return false;
+        }
+        let Ok(mut state) = self.rng.lock() else {
+            return false;
+        };
+        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = *state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+
+    async fn control_plane_delay(&self) {
+        if !self.options.faults.control_latency.is_zero() {
+            tokio::time::sleep(self.options.faults.control_latency).await;
+        }
+    }
+}
+
+/// Retires warm environments idle longer than `idle_timeout`, as Lambda does.
+async fn retire_idle(app: Arc<App>) {
+    let every =
+        (app.options.idle_timeout / 4).clamp(Duration::from_millis(20), Duration::from_secs(5));
+    loop {
+        tokio::time::sleep(every).await;
+        for f in app.functions.values() {
+            if let Ok(mut idle) = f.idle.lock() {
+                idle.retain(|(e, since)| {
+                    let keep = since.elapsed() < app.options.idle_timeout;
+                    if !keep {
+                        e.kill();
+                    }
+                    keep
+                });
+            }
+        }
     }
 }
 
@@ -195,6 +260,22 @@ fn aws_error(status: StatusCode, kind: &str, message: String) -> Response {
         axum::Json(json!({"Type": "User", "message": message})),
     )
         .into_response()
+}
+
+fn conflict(name: &str) -> Response {
+    let msg = format!(
+        "The operation cannot be performed at this time. An update is in progress for resource: {}",
+        arn(name)
+    );
+    aws_error(StatusCode::CONFLICT, "ResourceConflictException", msg)
+}
+
+fn throttled() -> Response {
+    aws_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "TooManyRequestsException",
+        "Rate Exceeded.".into(),
+    )
 }
 
 fn not_found(name: &str) -> Response {
@@ -237,6 +318,7 @@ fn configuration(f: &Function) -> Value {
 }
 
 async fn get_configuration(State(app): State<Arc<App>>, Path(name): Path<String>) -> Response {
+    app.control_plane_delay().await;
     match app.functions.get(&name) {
         Some(f) => axum::Json(configuration(f)).into_response(),
         None => not_found(&name),
@@ -244,6 +326,7 @@ async fn get_configuration(State(app): State<Arc<App>>, Path(name): Path<String>
 }
 
 async fn get_function(State(app): State<Arc<App>>, Path(name): Path<String>) -> Response {
+    app.control_plane_delay().await;
     match app.functions.get(&name) {
         Some(f) => axum::Json(
             json!({"Configuration": configuration(f), "Code": {"RepositoryType": "Local"}}),
@@ -254,6 +337,7 @@ async fn get_function(State(app): State<Arc<App>>, Path(name): Path<String>) -> 
 }
 
 async fn list_functions(State(app): State<Arc<App>>) -> Response {
+    app.control_plane_delay().await;
     let mut fns: Vec<Value> = app.functions.values().map(|f| configuration(f)).collect();
     fns.sort_by(|a, b| a["FunctionName"].as_str().cmp(&b["FunctionName"].as_str()));
     axum::Json(json!({"Functions": fns})).into_response()
@@ -266,9 +350,13 @@ async fn update_configuration(
     Path(name): Path<String>,
     body: Bytes,
 ) -> Response {
+    app.control_plane_delay().await;
     let Some(f) = app.functions.get(&name).cloned() else {
         return not_found(&name);
     };
+    if app.chance(app.options.faults.conflict) {
+        return conflict(&name);
+    }
     let Ok(update) = serde_json::from_slice::<Value>(&body) else {
         return aws_error(
             StatusCode::BAD_REQUEST,
@@ -285,14 +373,7 @@ async fn update_configuration(
             );
         };
         if c.updating {
-            return aws_error(
-                StatusCode::CONFLICT,
-                "ResourceConflictException",
-                format!(
-                    "The operation cannot be performed at this time. An update is in progress for resource: {}",
-                    arn(&name)
-                ),
-            );
+            return conflict(&name);
         }
         if let Some(m) = update.get("MemorySize").and_then(Value::as_u64) {
             if !(128..=10240).contains(&m) {
@@ -321,7 +402,7 @@ async fn update_configuration(
         c.last_modified = timestamp();
     }
     if let Ok(mut idle) = f.idle.lock() {
-        idle.drain(..).for_each(|e| e.kill());
+        idle.drain(..).for_each(|(e, _)| e.kill());
     }
     let delay = app.options.update_delay;
     let done = Arc::clone(&f);
@@ -351,13 +432,12 @@ async fn invoke(
     let Some(f) = app.functions.get(&name).cloned() else {
         return not_found(&name);
     };
+    if app.chance(app.options.faults.throttle) {
+        return throttled();
+    }
     if f.busy.fetch_add(1, Ordering::SeqCst) >= app.options.max_concurrency {
         f.busy.fetch_sub(1, Ordering::SeqCst);
-        return aws_error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "TooManyRequestsException",
-            "Rate Exceeded.".into(),
-        );
+        return throttled();
     }
     let _busy = BusyGuard(&f.busy);
     let Ok((memory_mb, timeout_s, env_vars, generation)) = f
@@ -372,7 +452,7 @@ async fn invoke(
         );
     };
     let warm = f.idle.lock().ok().and_then(|mut idle| {
-        while let Some(e) = idle.pop() {
+        while let Some((e, _)) = idle.pop() {
             if e.generation == generation && e.shared.dead.borrow().is_none() {
                 return Some(e);
             }
@@ -510,7 +590,7 @@ async fn invoke(
         let current = f.config.lock().map(|c| c.generation).unwrap_or(u64::MAX);
         if current == env.generation {
             if let Ok(mut idle) = f.idle.lock() {
-                idle.push(Arc::clone(&env));
+                idle.push((Arc::clone(&env), Instant::now()));
             }
         } else {
             env.kill();

@@ -49,6 +49,11 @@ async fn start(timeout_s: u32) -> (Emulator, Client) {
     let emulator = Emulator::start(&Matrix::builtin().unwrap(), options)
         .await
         .unwrap();
+    let client = client_for(&emulator);
+    (emulator, client)
+}
+
+fn client_for(emulator: &Emulator) -> Client {
     let config = aws_sdk_lambda::Config::builder()
         .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
         .region(aws_sdk_lambda::config::Region::new("us-east-1"))
@@ -56,8 +61,10 @@ async fn start(timeout_s: u32) -> (Emulator, Client) {
             "test", "test", None, None, "test",
         ))
         .endpoint_url(emulator.endpoint())
+        // Tests observe the service's raw answers: no SDK retries of 429s.
+        .retry_config(aws_sdk_lambda::config::retry::RetryConfig::disabled())
         .build();
-    (emulator, Client::from_conf(config))
+    Client::from_conf(config)
 }
 
 fn function(emulator: &Emulator, language: &str, workload: &str) -> Option<String> {
@@ -344,4 +351,91 @@ async fn cpu_scales_with_memory_and_memory_is_limited() {
         (40..200).contains(&peak),
         "peak {peak} MB for a 40 MiB array"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn idle_environments_are_retired_and_faults_are_injected() {
+    let options = EmulatorOptions {
+        repo: repo(),
+        rust_bins: Some(rust_bins()),
+        idle_timeout: Duration::from_millis(300),
+        faults: lambench_emulator::Faults {
+            throttle: 0.5,
+            conflict: 1.0,
+            control_latency: Duration::from_millis(100),
+        },
+        ..EmulatorOptions::default()
+    };
+    let emulator = Emulator::start(&Matrix::builtin().unwrap(), options)
+        .await
+        .unwrap();
+    let client = client_for(&emulator);
+    let name = function(&emulator, "rust", "cpu-intensive").unwrap();
+
+    // About half the invokes are throttled (seeded, so the count repeats), each a 429.
+    let mut throttled = 0;
+    let mut ok = Vec::new();
+    for _ in 0..20 {
+        let out = client
+            .invoke()
+            .function_name(&name)
+            .log_type(LogType::Tail)
+            .payload(Blob::new("{\"iterations\":1}"))
+            .send()
+            .await;
+        match out {
+            Ok(o) => ok.push(o),
+            Err(e) => {
+                assert!(e.into_service_error().is_too_many_requests_exception());
+                throttled += 1;
+            }
+        }
+    }
+    assert!(
+        (5..=15).contains(&throttled),
+        "{throttled} of 20 throttled at 50%"
+    );
+    assert!(!ok.is_empty());
+
+    // Every update conflicts; control-plane calls take at least the injected latency.
+    let env = Environment::builder().variables("A", "1").build();
+    let err = client
+        .update_function_configuration()
+        .function_name(&name)
+        .environment(env)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_resource_conflict_exception());
+    let t = std::time::Instant::now();
+    client
+        .get_function_configuration()
+        .function_name(&name)
+        .send()
+        .await
+        .unwrap();
+    assert!(t.elapsed() >= Duration::from_millis(100));
+
+    // An environment idle past the timeout is retired: the next successful invoke is cold.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    loop {
+        if let Ok(o) = client
+            .invoke()
+            .function_name(&name)
+            .log_type(LogType::Tail)
+            .payload(Blob::new("{\"iterations\":1}"))
+            .send()
+            .await
+        {
+            let log = base64::engine::general_purpose::STANDARD
+                .decode(o.log_result().unwrap())
+                .unwrap();
+            let report = parse_log(&String::from_utf8(log).unwrap()).unwrap().report;
+            assert!(
+                report.is_cold(),
+                "idle environment should have been retired"
+            );
+            break;
+        }
+    }
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use lambench_emulator::{Emulator, EmulatorOptions};
+use lambench_emulator::{Emulator, EmulatorOptions, Faults};
 use lambench_model::Matrix;
 
 use crate::cli::EmulateArgs;
@@ -21,6 +21,12 @@ pub async fn run(matrix: &Matrix, args: &EmulateArgs) -> anyhow::Result<()> {
         update_delay: Duration::from_millis(args.update_delay_ms),
         max_concurrency: args.max_concurrency,
         cpu_scaling: !args.no_cpu_scaling,
+        idle_timeout: Duration::from_secs(args.idle_timeout_s),
+        faults: Faults {
+            throttle: args.fault_throttle,
+            conflict: args.fault_conflict,
+            control_latency: Duration::from_millis(args.fault_latency_ms),
+        },
         ..EmulatorOptions::default()
     };
     let port = if args.list { 0 } else { options.port };
