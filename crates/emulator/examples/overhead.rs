@@ -15,8 +15,13 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// One HTTP/1.1 request on a fresh connection; returns (status line + headers, body).
 async fn http(port: u16, method: &str, path: &str, headers: &str, body: &str) -> (String, String) {
-    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
-    let req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n{headers}\r\n{body}", body.len());
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n{headers}\r\n{body}",
+        body.len()
+    );
     s.write_all(req.as_bytes()).await.expect("write");
     let mut out = String::new();
     s.read_to_string(&mut out).await.expect("read");
@@ -26,8 +31,16 @@ async fn http(port: u16, method: &str, path: &str, headers: &str, body: &str) ->
 
 fn log_of(head: &str) -> String {
     use base64::Engine;
-    let b64 = head.lines().find_map(|l| l.strip_prefix("x-amz-log-result: ")).expect("log header");
-    String::from_utf8(base64::engine::general_purpose::STANDARD.decode(b64.trim()).expect("b64")).expect("utf8")
+    let b64 = head
+        .lines()
+        .find_map(|l| l.strip_prefix("x-amz-log-result: "))
+        .expect("log header");
+    String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .expect("b64"),
+    )
+    .expect("utf8")
 }
 
 fn pct(v: &mut [f64], q: f64) -> f64 {
@@ -37,7 +50,10 @@ fn pct(v: &mut [f64], q: f64) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(300);
+    let runs: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(300);
     let repo = std::env::current_dir().expect("cwd");
     let options = EmulatorOptions {
         repo: repo.clone(),
@@ -46,9 +62,20 @@ async fn main() {
         update_delay: Duration::from_millis(1),
         ..EmulatorOptions::default()
     };
-    let emu = Emulator::start(&Matrix::builtin().expect("matrix"), options).await.expect("start");
-    for (lang, event) in [("rust", "{\"iterations\":1}"), ("python", "{\"iterations\":1}")] {
-        let Some(f) = emu.functions.iter().find(|f| f.language == lang && f.workload == "cpu-intensive") else { continue };
+    let emu = Emulator::start(&Matrix::builtin().expect("matrix"), options)
+        .await
+        .expect("start");
+    for (lang, event) in [
+        ("rust", "{\"iterations\":1}"),
+        ("python", "{\"iterations\":1}"),
+    ] {
+        let Some(f) = emu
+            .functions
+            .iter()
+            .find(|f| f.language == lang && f.workload == "cpu-intensive")
+        else {
+            continue;
+        };
         let path = format!("/2015-03-31/functions/{}/invocations", f.name);
         let mut overhead = Vec::new();
         let mut inits = Vec::new();
@@ -56,7 +83,14 @@ async fn main() {
             if i % 10 == 0 {
                 // Force a cold start every 10th invoke to collect Init Durations too.
                 let body = format!("{{\"Environment\":{{\"Variables\":{{\"N\":\"{i}\"}}}}}}");
-                http(emu.port, "PUT", &format!("/2015-03-31/functions/{}/configuration", f.name), "", &body).await;
+                http(
+                    emu.port,
+                    "PUT",
+                    &format!("/2015-03-31/functions/{}/configuration", f.name),
+                    "",
+                    &body,
+                )
+                .await;
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
             let t = Instant::now();
@@ -83,14 +117,25 @@ async fn main() {
             let t = Instant::now();
             let status = if lang == "python" {
                 std::process::Command::new(&f.program)
-                    .args(["-c", "import sys; sys.path.insert(0, sys.argv[1]); import handler", &f.task_root.display().to_string()])
+                    .args([
+                        "-c",
+                        "import sys; sys.path.insert(0, sys.argv[1]); import handler",
+                        &f.task_root.display().to_string(),
+                    ])
                     .status()
             } else {
-                std::process::Command::new(&f.program).env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9").stderr(std::process::Stdio::null()).status()
+                std::process::Command::new(&f.program)
+                    .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9")
+                    .stderr(std::process::Stdio::null())
+                    .status()
             };
             let _ = status;
             direct.push(t.elapsed().as_secs_f64() * 1000.0);
         }
-        println!("{lang}: direct start p50 {:.1} ms ({})", pct(&mut direct, 0.5), PathBuf::from(&f.program).display());
+        println!(
+            "{lang}: direct start p50 {:.1} ms ({})",
+            pct(&mut direct, 0.5),
+            PathBuf::from(&f.program).display()
+        );
     }
 }

@@ -439,3 +439,33 @@ async fn idle_environments_are_retired_and_faults_are_injected() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn python_and_node_errors_and_timeouts() {
+    let (emulator, client) = start(2).await;
+    for lang in ["python", "nodejs"] {
+        let Some(cpu) = function(&emulator, lang, "cpu-intensive") else {
+            continue;
+        };
+        let bad = invoke(&client, &cpu, json!({"iterations": 0})).await;
+        assert_eq!(bad.function_error.as_deref(), Some("Unhandled"), "{lang}");
+        assert_eq!(
+            bad.payload["errorType"], "WorkloadError",
+            "{lang}: {}",
+            bad.payload
+        );
+        let body: Value =
+            serde_json::from_str(bad.payload["errorMessage"].as_str().unwrap()).unwrap();
+        assert_eq!(body["success"], false);
+        // 10 M chained hashes take well over the 2 s timeout in Python and Node.
+        let slow = invoke(&client, &cpu, json!({"iterations": 10_000_000})).await;
+        assert_eq!(slow.payload["errorType"], "Sandbox.Timedout", "{lang}");
+        assert_eq!(slow.log.report.status.as_deref(), Some("timeout"));
+        let next = invoke(&client, &cpu, json!({"iterations": 1})).await;
+        assert!(
+            next.log.report.is_cold(),
+            "{lang}: the timed-out environment was replaced"
+        );
+        assert_eq!(next.payload["success"], true);
+    }
+}
