@@ -27,6 +27,8 @@ pub enum Command {
     Import(ImportCommand),
     /// Print the benchmark matrix: functions, memory sizes and modes.
     Matrix(MatrixArgs),
+    /// Run the benchmark: forced, verified cold starts and warm samples per (function, memory).
+    Collect(CollectArgs),
     /// Run a local Lambda service (Invoke/configuration API + Runtime API) with the real handlers.
     Emulate(EmulateArgs),
     /// Build the deployment zip of every function (handlers/), for the architectures this
@@ -209,6 +211,56 @@ fn fraction(s: &str) -> Result<f64, String> {
     } else {
         Err(format!("{v} is not a fraction between 0 and 1"))
     }
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example (no AWS account needed):\n  lambench collect --local --test --yes\n  lambench analyze --data results --sql queries/p99.sql\n\nFirst cut (issue 5 continues): cells run one after another; no resume, DynamoDB ledger or S3 yet."
+)]
+pub struct CollectArgs {
+    /// Mode from the matrix: 2 cold + 2 warm per cell.
+    #[arg(long, group = "mode")]
+    pub test: bool,
+    /// 50 cold + 200 warm per cell.
+    #[arg(long, group = "mode")]
+    pub balanced: bool,
+    /// 100 cold + 500 warm per cell.
+    #[arg(long, group = "mode")]
+    pub production: bool,
+
+    /// Start the local emulator in-process and run against it.
+    #[arg(long, conflicts_with = "endpoint_url")]
+    pub local: bool,
+
+    /// A running Lambda-compatible endpoint (e.g. `lambench emulate`).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Folder for run_id=<id>/*.parquet.
+    #[arg(long, default_value = "results", value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Run id (default: the UTC start time).
+    #[arg(long, value_name = "RUN_ID")]
+    pub run_id: Option<String>,
+
+    /// Only these runtimes / architectures / workloads / memory sizes (repeatable).
+    #[arg(long = "runtime", value_name = "RUNTIME")]
+    pub runtimes: Vec<String>,
+    #[arg(long = "architecture", value_name = "ARCH")]
+    pub architectures: Vec<String>,
+    #[arg(long = "workload", value_name = "WORKLOAD")]
+    pub workloads: Vec<String>,
+    #[arg(long = "memory", value_name = "MB")]
+    pub memory: Vec<u32>,
+
+    /// Print the plan and exit.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

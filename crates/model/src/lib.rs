@@ -11,7 +11,7 @@ pub mod record;
 pub mod report;
 pub mod stats;
 
-pub use matrix::{Architecture, FunctionSpec, Matrix, MatrixError};
+pub use matrix::{Architecture, FunctionSpec, Matrix, MatrixError, Mode};
 pub use price::{PriceError, PriceTable};
 pub use record::{Invocation, StartType, Status};
 pub use report::{LogSummary, Report, ReportError};

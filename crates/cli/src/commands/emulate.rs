@@ -68,7 +68,7 @@ fn print_functions(emulator: &Emulator) {
 }
 
 /// The newest-profile Rust handler binaries in the checkout's target folder, if built.
-fn default_rust_bins(repo: &Path) -> Option<PathBuf> {
+pub fn default_rust_bins(repo: &Path) -> Option<PathBuf> {
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo.join("target"), PathBuf::from);
     ["handler", "release", "debug"]

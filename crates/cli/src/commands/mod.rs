@@ -1,6 +1,7 @@
 //! One module per subcommand; each takes typed options and returns `anyhow::Result`.
 
 mod analyze;
+mod collect;
 mod emulate;
 mod import;
 mod matrix;
@@ -19,6 +20,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Analyze(args) => analyze::run(args).await,
         Command::Import(ImportCommand::LambdaPerf(args)) => import::lambda_perf(args),
         Command::Matrix(args) => matrix::run(&load_matrix(cli.matrix.as_deref())?, &args),
+        Command::Collect(args) => collect::run(&load_matrix(cli.matrix.as_deref())?, &args).await,
         Command::Emulate(args) => emulate::run(&load_matrix(cli.matrix.as_deref())?, &args).await,
         Command::Package(args) => package::run(&load_matrix(cli.matrix.as_deref())?, &args),
     }
