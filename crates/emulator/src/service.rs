@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine;
 use lambench_model::Matrix;
+use lambench_model::rng::SplitMix64;
 use serde_json::{Value, json};
 
 use crate::cgroups::Cgroups;
@@ -92,7 +93,7 @@ struct Function {
 }
 
 struct App {
-    rng: Mutex<u64>,
+    rng: Mutex<SplitMix64>,
     functions: HashMap<String, Arc<Function>>,
     cgroups: Option<Cgroups>,
     bootstrap_dir: PathBuf,
@@ -157,7 +158,7 @@ impl Emulator {
             (None, Err("CPU scaling off: disabled by option".to_string()))
         };
         let app = Arc::new(App {
-            rng: Mutex::new(0x5eed),
+            rng: Mutex::new(SplitMix64::new(0x5eed)),
             functions,
             cgroups,
             bootstrap_dir,
@@ -196,19 +197,15 @@ impl Emulator {
 }
 
 impl App {
-    /// True with probability `p`: SplitMix64 from a fixed seed, so injected faults repeat.
+    /// True with probability `p`, from a fixed seed so injected faults repeat.
     fn chance(&self, p: f64) -> bool {
         if p <= 0.0 {
             return false;
         }
-        let Ok(mut state) = self.rng.lock() else {
-            return false;
-        };
-        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = *state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64 <= p
+        self.rng
+            .lock()
+            .map(|mut rng| rng.next_f64() < p)
+            .unwrap_or(false)
     }
 
     async fn control_plane_delay(&self) {

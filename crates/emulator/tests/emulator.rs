@@ -112,17 +112,8 @@ async fn invoke(client: &Client, name: &str, event: Value) -> Invoked {
     }
 }
 
-async fn update_env(client: &Client, name: &str, nonce: &str) {
-    let env = Environment::builder()
-        .variables("LAMBENCH_NONCE", nonce)
-        .build();
-    client
-        .update_function_configuration()
-        .function_name(name)
-        .environment(env)
-        .send()
-        .await
-        .unwrap();
+/// Waits until the function's last update has finished (LastUpdateStatus: Successful).
+async fn wait_updated(client: &Client, name: &str) {
     for _ in 0..100 {
         let c = client
             .get_function()
@@ -140,6 +131,20 @@ async fn update_env(client: &Client, name: &str, nonce: &str) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("update never finished");
+}
+
+async fn update_env(client: &Client, name: &str, nonce: &str) {
+    let env = Environment::builder()
+        .variables("LAMBENCH_NONCE", nonce)
+        .build();
+    client
+        .update_function_configuration()
+        .function_name(name)
+        .environment(env)
+        .send()
+        .await
+        .unwrap();
+    wait_updated(client, name).await;
 }
 
 async fn cold_warm_cold(client: &Client, name: &str) {
@@ -280,20 +285,14 @@ async fn set_memory(client: &Client, name: &str, memory_mb: i32) {
         .send()
         .await
         .unwrap();
-    for _ in 0..100 {
-        let c = client
-            .get_function_configuration()
-            .function_name(name)
-            .send()
-            .await
-            .unwrap();
-        if c.last_update_status().map(|s| s.as_str()) == Some("Successful") {
-            assert_eq!(c.memory_size(), Some(memory_mb));
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("update never finished");
+    wait_updated(client, name).await;
+    let c = client
+        .get_function_configuration()
+        .function_name(name)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(c.memory_size(), Some(memory_mb));
 }
 
 /// Warm REPORT Duration of one invoke at a memory size (a cold invoke first, not measured).

@@ -9,6 +9,7 @@ pub mod parquet_out;
 pub mod price;
 pub mod record;
 pub mod report;
+pub mod rng;
 pub mod stats;
 
 pub use matrix::{Architecture, FunctionSpec, Matrix, MatrixError, Mode};
