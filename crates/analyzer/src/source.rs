@@ -5,18 +5,16 @@
 //! profiles, SSO, IMDS), and `AWS_ENDPOINT_URL_S3`/`AWS_ENDPOINT_URL` point at a local S3
 //! server as they do for the AWS CLI.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use futures::TryStreamExt;
+use lambench_store::{Location, LocationError};
 use object_store::path::Path as StorePath;
 use object_store::{ObjectStore, ObjectStoreExt};
 use parquet::file::metadata::ParquetMetaDataReader;
 use url::Url;
 
 use crate::error::{Error, Result};
-
-mod s3;
 
 /// A resolved data location.
 #[derive(Debug, Clone)]
@@ -41,37 +39,15 @@ pub struct Listing {
 impl DataLocation {
     /// Resolves `--data`: a local folder (must exist) or an `s3://bucket/prefix` URL.
     pub async fn resolve(data: &str) -> Result<DataLocation> {
-        if let Some(rest) = data.strip_prefix("s3://") {
-            return s3::resolve(data, rest).await;
-        }
-        if data.contains("://") {
-            return Err(Error::BadLocation {
-                location: data.into(),
-                reason: "only local folders and s3:// URLs are supported".into(),
-            });
-        }
-        let path = PathBuf::from(data);
-        let abs = std::fs::canonicalize(&path).map_err(|_| Error::DataMissing {
-            location: data.into(),
-        })?;
-        if !abs.is_dir() {
-            return Err(Error::BadLocation {
-                location: data.into(),
-                reason: "not a folder; pass the folder that holds run_id=... partitions".into(),
-            });
-        }
-        let url = Url::from_directory_path(&abs).map_err(|()| Error::BadLocation {
-            location: data.into(),
-            reason: "cannot turn the path into a URL".into(),
+        let loc = Location::resolve(data, false).await.map_err(|e| match e {
+            LocationError::Missing { location } => Error::DataMissing { location },
+            LocationError::Bad { location, reason } => Error::BadLocation { location, reason },
         })?;
         Ok(DataLocation {
-            display: data.into(),
-            url,
-            store: Arc::new(object_store::local::LocalFileSystem::new()),
-            prefix: StorePath::from_absolute_path(&abs).map_err(|e| Error::BadLocation {
-                location: data.into(),
-                reason: e.to_string(),
-            })?,
+            display: loc.display,
+            url: loc.url,
+            store: loc.store,
+            prefix: loc.prefix,
         })
     }
 

@@ -1,14 +1,37 @@
 //! The collector: turns the matrix and a mode into a plan of (function, memory) cells, runs it
-//! with the real `aws-sdk-lambda` client (against AWS or the local emulator: only the endpoint
-//! differs) and records every invocation attempt as a row of the shared schema.
+//! through the real `aws-sdk-lambda` client (against AWS or the local emulator: only the
+//! endpoint differs) and records every invocation attempt as a row of the shared schema.
 //!
-//! Status (issue 5, first cut): sequential execution cell by cell, verified forced cold starts
-//! (configuration change, wait for Successful, REPORT must carry Init Duration, retried
-//! otherwise), a flagged warm-up then warm samples, Parquet per completed cell. Not yet: the
-//! concurrent scheduler, resume, DynamoDB ledger, S3 sink, progress bars.
+//! Pieces: [`plan`] (cells, groups, warm lanes), [`estimate`] (expected duration, cost, the
+//! schedule's lower bound, parallelism per function), [`schedule`] (concurrent run under the
+//! [`limits`]), [`cell`] (verified cold batches and warm lanes), [`runner`] (forced cold starts,
+//! one invocation → one row), [`sink`] + [`manifest`] + [`ledger`] (Parquet, manifest and
+//! DynamoDB, resumable), [`discover`] (CloudFormation or ListFunctions), [`api`]/[`sdk`] (the
+//! Lambda calls behind a trait).
 
+pub mod api;
+pub mod cell;
+pub mod discover;
+pub mod error;
+pub mod estimate;
+pub mod ledger;
+pub mod limits;
+pub mod manifest;
 pub mod plan;
-pub mod run;
+pub mod progress;
+pub mod runner;
+pub mod schedule;
+pub mod sdk;
+pub mod sink;
 
+pub use api::{ApiError, ErrorKind, FunctionConfig, Invoked, LambdaApi, UpdateStatus};
+pub use cell::CellOutcome;
+pub use error::CollectError;
+pub use limits::Limits;
+pub use manifest::{Manifest, RunStatus};
 pub use plan::{Cell, Filters, Plan};
-pub use run::{RunOptions, RunSummary, run};
+pub use progress::{Progress, Silent};
+pub use runner::RunOptions;
+pub use schedule::{RunEnd, run};
+pub use sdk::SdkLambda;
+pub use sink::Sink;

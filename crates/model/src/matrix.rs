@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// The matrix file as it was when this binary was built.
@@ -55,9 +55,11 @@ pub enum MatrixError {
 }
 
 /// CPU architecture of a Lambda function.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Architecture {
+    #[serde(rename = "arm64")]
     Arm64,
+    #[serde(rename = "x86_64")]
     X86_64,
 }
 
@@ -125,7 +127,7 @@ pub struct Workload {
 }
 
 /// Samples per (function, memory size) cell.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Mode {
     pub cold: u32,
@@ -137,6 +139,8 @@ pub struct Mode {
 struct RawMatrix {
     function_name: String,
     stack_name: String,
+    #[serde(default = "default_ledger_table")]
+    ledger_table: String,
     default_region: String,
     architectures: Vec<String>,
     runtimes: Vec<Runtime>,
@@ -149,6 +153,8 @@ struct RawMatrix {
 pub struct Matrix {
     pub function_name: String,
     pub stack_name: String,
+    /// DynamoDB table of the run ledger (run progress and one item per invocation).
+    pub ledger_table: String,
     pub default_region: String,
     pub architectures: Vec<Architecture>,
     pub runtimes: Vec<Runtime>,
@@ -156,8 +162,12 @@ pub struct Matrix {
     pub modes: BTreeMap<String, Mode>,
 }
 
+fn default_ledger_table() -> String {
+    "lambench-runs".into()
+}
+
 /// One deployed function: a runtime on an architecture running a workload.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct FunctionSpec {
     pub name: String,
     pub runtime: String,
@@ -277,6 +287,7 @@ fn validate(raw: RawMatrix) -> Result<Matrix, MatrixError> {
     let matrix = Matrix {
         function_name: raw.function_name,
         stack_name: raw.stack_name,
+        ledger_table: raw.ledger_table,
         default_region: raw.default_region,
         architectures,
         runtimes: raw.runtimes,

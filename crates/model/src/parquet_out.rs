@@ -5,6 +5,7 @@
 //! half-written file where a reader would pick it up.
 
 use std::fs::File;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use parquet::arrow::ArrowWriter;
@@ -77,26 +78,41 @@ pub fn write_part(
 }
 
 fn encode(path: &Path, rows: &[Invocation]) -> Result<(), WriteError> {
-    let encode_err = |e: &dyn std::fmt::Display| WriteError::Encode {
+    let bytes = to_bytes(rows).map_err(|message| WriteError::Encode {
         path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    let batch = to_record_batch(rows).map_err(|e| encode_err(&e))?;
-    let file = File::create(path).map_err(|source| WriteError::Io {
+        message,
+    })?;
+    let io = |source| WriteError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let mut file = File::create(path).map_err(io)?;
+    file.write_all(&bytes).map_err(io)?;
+    file.sync_all().map_err(io)
+}
+
+/// The relative key `run_id=<run_id>/<part>.parquet` of a part, with both names checked.
+pub fn part_key(run_id: &str, part: &str) -> Result<String, WriteError> {
+    if !safe_name(run_id) {
+        return Err(WriteError::BadRunId(run_id.to_string()));
+    }
+    if !safe_name(part) {
+        return Err(WriteError::BadPartName(part.to_string()));
+    }
+    Ok(format!("{RUN_ID_COLUMN}={run_id}/{part}.parquet"))
+}
+
+/// Encodes rows as one Snappy-compressed Parquet file in memory (object stores take whole
+/// objects; a cell is at most a few thousand rows).
+pub fn to_bytes(rows: &[Invocation]) -> Result<Vec<u8>, String> {
+    let batch = to_record_batch(rows).map_err(|e| e.to_string())?;
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .build();
-    let mut writer =
-        ArrowWriter::try_new(file, batch.schema(), Some(props)).map_err(|e| encode_err(&e))?;
-    writer.write(&batch).map_err(|e| encode_err(&e))?;
-    let file = writer.into_inner().map_err(|e| encode_err(&e))?;
-    file.sync_all().map_err(|source| WriteError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    let mut writer = ArrowWriter::try_new(Vec::new(), batch.schema(), Some(props))
+        .map_err(|e| e.to_string())?;
+    writer.write(&batch).map_err(|e| e.to_string())?;
+    writer.into_inner().map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -8,8 +8,7 @@ use object_store::aws::{AmazonS3Builder, AwsCredential};
 use object_store::path::Path as StorePath;
 use url::Url;
 
-use super::DataLocation;
-use crate::error::{Error, Result};
+use crate::{Location, LocationError};
 
 /// Bridges the AWS SDK's credential chain into object_store, refreshing as the SDK does.
 #[derive(Debug)]
@@ -40,8 +39,8 @@ fn endpoint_override() -> Option<String> {
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
 }
 
-pub(super) async fn resolve(display: &str, rest: &str) -> Result<DataLocation> {
-    let bad = |reason: &str| Error::BadLocation {
+pub(super) async fn resolve(display: &str, rest: &str) -> Result<Location, LocationError> {
+    let bad = |reason: &str| LocationError::Bad {
         location: display.into(),
         reason: reason.into(),
     };
@@ -74,7 +73,7 @@ pub(super) async fn resolve(display: &str, rest: &str) -> Result<DataLocation> {
         if prefix.is_empty() { "" } else { "/" }
     ))
     .map_err(|e| bad(&e.to_string()))?;
-    Ok(DataLocation {
+    Ok(Location {
         display: display.into(),
         url,
         store: Arc::new(store),

@@ -1,0 +1,214 @@
+//! Expected durations, cost and the schedule's lower bound, before anything runs.
+//!
+//! The duration model: a workload's duration at 1,769 MB (one full vCPU) per language, scaled
+//! by the CPU share Lambda gives smaller memory sizes (CPU is proportional to memory below
+//! 1,769 MB; the handlers are single-threaded, so more memory does not help above it). Bases
+//! are the handlers' figures measured on the development host (docs/methodology.md), init
+//! durations are lambda-perf's published medians. It is an estimate for planning; the data the
+//! run collects is what counts.
+
+use std::collections::BTreeMap;
+
+use lambench_model::{FunctionSpec, PriceTable, price};
+
+use crate::plan::{Cell, Plan};
+
+/// Seconds an `UpdateFunctionConfiguration` takes to reach `Successful` on AWS.
+pub const UPDATE_SETTLE_S: f64 = 1.5;
+/// Round trip of an invoke outside the function (client, front end, log tail).
+pub const INVOKE_OVERHEAD_S: f64 = 0.015;
+
+/// Expected Duration in ms of one invocation of `f` at `memory_mb`.
+pub fn duration_ms(f: &FunctionSpec, workload_uses_network: bool, memory_mb: u32) -> f64 {
+    let base = match (f.language.as_str(), f.workload.as_str()) {
+        ("rust", "cpu-intensive") => 25.0,
+        ("python", "cpu-intensive") => 210.0,
+        ("nodejs", "cpu-intensive") => 365.0,
+        ("rust", "memory-intensive") => 235.0,
+        ("python", "memory-intensive") => 10_200.0,
+        ("nodejs", "memory-intensive") => 2_150.0,
+        _ => 40.0,
+    };
+    if workload_uses_network {
+        // Two DynamoDB round trips: mostly waiting, only a little CPU.
+        return base + 10.0 * cpu_factor(memory_mb);
+    }
+    base * cpu_factor(memory_mb)
+}
+
+/// Expected Init Duration in ms (lambda-perf medians, rounded).
+pub fn init_ms(f: &FunctionSpec) -> f64 {
+    match f.language.as_str() {
+        "rust" => 20.0,
+        "python" => 110.0,
+        "nodejs" => 140.0,
+        _ => 150.0,
+    }
+}
+
+/// Slowdown against one full vCPU at `memory_mb`.
+pub fn cpu_factor(memory_mb: u32) -> f64 {
+    (1769.0 / f64::from(memory_mb.max(1))).max(1.0)
+}
+
+/// Work and timing of one cell under a given parallelism.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CellCost {
+    /// Invocations when nothing fails.
+    pub invocations: u64,
+    /// Seconds of function execution (the concurrency it occupies).
+    pub busy_s: f64,
+    /// Billed GB-seconds.
+    pub gb_s: f64,
+    /// Control-plane calls (configuration updates).
+    pub control_calls: u64,
+    /// The cell's critical path: cold batches one after another, then warm rounds.
+    pub path_s: f64,
+}
+
+/// Cost and critical path of one cell when `parallelism` invocations may run at once.
+pub fn cell_cost(plan: &Plan, cell: &Cell, parallelism: u32) -> CellCost {
+    let f = &cell.function;
+    let network = plan.uses_network(&f.workload);
+    let d = duration_ms(f, network, cell.memory_mb) / 1000.0 + INVOKE_OVERHEAD_S;
+    let init = init_ms(f) / 1000.0;
+    let cold = u64::from(plan.mode.cold);
+    let warm = u64::from(plan.mode.warm);
+    let lanes = u64::from(plan.warm_lanes(parallelism));
+    let p = u64::from(parallelism.max(1));
+    let batches = cold.div_ceil(p).max(1);
+    let invocations = cold + lanes + warm;
+    let busy_s = cold as f64 * (d + init) + (lanes + warm) as f64 * d;
+    let billed_ms = |s: f64| (s * 1000.0).ceil();
+    let gb = |s: f64| price::gb_seconds(f64::from(cell.memory_mb), billed_ms(s)).unwrap_or(0.0);
+    let gb_s = cold as f64 * gb(d + init) + (lanes + warm) as f64 * gb(d);
+    let warm_rounds = if warm == 0 {
+        0
+    } else {
+        1 + warm.div_ceil(lanes.max(1))
+    };
+    let path_s = batches as f64 * UPDATE_SETTLE_S
+        + cold.div_ceil(p) as f64 * (d + init)
+        + warm_rounds as f64 * d;
+    CellCost {
+        invocations,
+        busy_s,
+        gb_s,
+        control_calls: batches,
+        path_s,
+    }
+}
+
+/// The plan's expected totals and the lower bound of any schedule obeying its limits.
+#[derive(Debug, Clone, Default)]
+pub struct Estimate {
+    pub invocations: u64,
+    pub busy_s: f64,
+    pub gb_s: f64,
+    pub cost_usd: f64,
+    pub control_calls: u64,
+    /// Control-plane calls at the rate limit.
+    pub control_bound_s: f64,
+    /// Execution seconds over the concurrency budget.
+    pub concurrency_bound_s: f64,
+    /// The longest per-function critical path at its parallelism.
+    pub path_bound_s: f64,
+    pub longest_function: String,
+    /// Sequential execution seconds of the longest function (what one-at-a-time would take).
+    pub longest_sequential_s: f64,
+}
+
+impl Estimate {
+    /// No schedule can finish sooner than this.
+    pub fn lower_bound_s(&self) -> f64 {
+        self.control_bound_s
+            .max(self.concurrency_bound_s)
+            .max(self.path_bound_s)
+    }
+
+    /// Which bound binds, for the plan printout.
+    pub fn binding(&self) -> &'static str {
+        let lb = self.lower_bound_s();
+        if lb == self.path_bound_s {
+            "longest function path"
+        } else if lb == self.concurrency_bound_s {
+            "concurrency budget"
+        } else {
+            "control-plane rate"
+        }
+    }
+}
+
+/// Estimates `plan` under per-function `parallelism`, `concurrency` and `control_rate`.
+pub fn estimate(
+    plan: &Plan,
+    parallelism: &BTreeMap<String, u32>,
+    concurrency: u32,
+    control_rate: f64,
+    region: &str,
+) -> Estimate {
+    let mut e = Estimate::default();
+    let mut path: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    let prices = PriceTable;
+    for cell in &plan.cells {
+        let p = parallelism.get(&cell.function.name).copied().unwrap_or(1);
+        let c = cell_cost(plan, cell, p);
+        e.invocations += c.invocations;
+        e.busy_s += c.busy_s;
+        e.gb_s += c.gb_s;
+        e.control_calls += c.control_calls;
+        e.cost_usd += prices
+            .compute_cost(
+                cell.function.architecture.as_str(),
+                f64::from(cell.memory_mb),
+                c.gb_s * 1024.0 * 1000.0 / f64::from(cell.memory_mb.max(1)),
+                region,
+            )
+            .unwrap_or(0.0);
+        let entry = path.entry(&cell.function.name).or_default();
+        entry.0 += c.path_s;
+        entry.1 += cell_cost(plan, cell, 1).busy_s;
+    }
+    let per_request = prices.region(region).map_or(0.2e-6, |r| r.usd_per_request);
+    e.cost_usd += e.invocations as f64 * per_request;
+    // One GetFunctionConfiguration per function, then the updates.
+    e.control_calls += path.len() as u64;
+    e.control_bound_s = e.control_calls as f64 / control_rate.max(0.001);
+    e.concurrency_bound_s = e.busy_s / f64::from(concurrency.max(1));
+    if let Some((name, (p, seq))) = path
+        .iter()
+        .max_by(|a, b| a.1.0.total_cmp(&b.1.0))
+    {
+        e.path_bound_s = *p;
+        e.longest_function = name.to_string();
+        e.longest_sequential_s = *seq;
+    }
+    e
+}
+
+/// Splits the concurrency budget between functions in proportion to their work, so long
+/// functions get more parallel environments and all finish close together. Each gets at
+/// most `max_parallelism`, and at least 10 when the budget allows (cold batches of 10 need a
+/// tenth of the configuration updates of single cold starts), else at least 1.
+pub fn allocate_parallelism(
+    plan: &Plan,
+    concurrency: u32,
+    max_parallelism: u32,
+) -> BTreeMap<String, u32> {
+    let mut work: BTreeMap<String, f64> = BTreeMap::new();
+    for cell in &plan.cells {
+        *work.entry(cell.function.name.clone()).or_default() += cell_cost(plan, cell, 1).busy_s;
+    }
+    let total: f64 = work.values().sum();
+    let floor = (concurrency / (work.len().max(1) as u32)).clamp(1, 10);
+    work.into_iter()
+        .map(|(name, w)| {
+            let share = if total > 0.0 {
+                (f64::from(concurrency) * w / total).floor() as u32
+            } else {
+                1
+            };
+            (name, share.max(floor).min(max_parallelism.max(1)))
+        })
+        .collect()
+}

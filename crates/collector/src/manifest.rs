@@ -1,0 +1,100 @@
+//! The run manifest, `run_id=<id>/manifest.json` beside the Parquet parts: what was planned
+//! (so `--resume` needs nothing else), which cells are complete, and the run's counters.
+//! A cell is complete only once the manifest says so; its Parquet part is written first.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::Plan;
+
+/// The manifest's own format version.
+pub const FORMAT: u32 = 1;
+
+/// Where a run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Running,
+    Interrupted,
+    Failed,
+    Complete,
+}
+
+/// One completed cell.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CellRecord {
+    pub rows: usize,
+    pub failed: usize,
+    pub cold_came_back_warm: u32,
+    pub warm_came_back_cold: u32,
+    pub throttled: u32,
+    pub config_retries: u32,
+    pub session: u32,
+    pub finished_at: String,
+}
+
+/// Totals over completed cells.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
+pub struct Counts {
+    pub rows: usize,
+    pub failed: usize,
+    pub cold_came_back_warm: u32,
+    pub warm_came_back_cold: u32,
+    pub throttled: u32,
+    pub config_retries: u32,
+}
+
+/// Everything needed to report on or resume a run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    pub run_id: String,
+    pub lambench_version: String,
+    pub backend: String,
+    pub region: Option<String>,
+    /// Endpoint or stack the functions came from, for the record.
+    pub target: String,
+    pub plan: Plan,
+    /// Invocations at once per function.
+    pub parallelism: BTreeMap<String, u32>,
+    pub concurrency: u32,
+    pub control_rate: f64,
+    pub status: RunStatus,
+    pub stop_reason: Option<String>,
+    /// 1 for the first start, +1 per resume.
+    pub sessions: u32,
+    pub started_at: String,
+    pub updated_at: String,
+    pub finished_at: Option<String>,
+    /// Completed cells by part name (`<function>-<memory>`).
+    pub completed: BTreeMap<String, CellRecord>,
+}
+
+impl Manifest {
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for r in self.completed.values() {
+            c.rows += r.rows;
+            c.failed += r.failed;
+            c.cold_came_back_warm += r.cold_came_back_warm;
+            c.warm_came_back_cold += r.warm_came_back_cold;
+            c.throttled += r.throttled;
+            c.config_retries += r.config_retries;
+        }
+        c
+    }
+
+    /// Cells still to run.
+    pub fn remaining(&self) -> usize {
+        self.plan
+            .cells
+            .iter()
+            .filter(|c| !self.completed.contains_key(&c.part()))
+            .count()
+    }
+}
+
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
