@@ -202,6 +202,14 @@ pub struct EmulateArgs {
     /// Fault injection: latency added to every control-plane call (ms).
     #[arg(long, default_value_t = 0)]
     pub fault_latency_ms: u64,
+
+    /// Fault injection: after N invokes, answer every request 403 ExpiredTokenException.
+    #[arg(long, value_name = "N")]
+    pub fault_expire_credentials_after: Option<u64>,
+
+    /// Function timeout in seconds (Lambda ends an invocation after it, Status: timeout).
+    #[arg(long, default_value_t = 60)]
+    pub timeout_s: u32,
 }
 
 fn fraction(s: &str) -> Result<f64, String> {
@@ -215,7 +223,7 @@ fn fraction(s: &str) -> Result<f64, String> {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example (no AWS account needed):\n  lambench collect --local --test --yes\n  lambench analyze --data results --sql queries/p99.sql\n\nFirst cut (issue 5 continues): cells run one after another; no resume, DynamoDB ledger or S3 yet."
+    after_help = "Examples:\n  lambench collect --local --test --yes                 # local emulator, no AWS account\n  lambench collect --balanced --dry-run                # plan, duration and cost on AWS\n  lambench collect --production --out s3://bucket/lambench --yes\n  lambench collect --resume 2026-11-30T10-00-00Z --out s3://bucket/lambench\n\nOn AWS, functions come from the CloudFormation stack infra/ deploys (--stack), credentials and\nregion from the AWS SDK chain. Every completed cell is stored at once (run_id=<id>/<function>-<memory>.parquet\nand manifest.json); Ctrl-C, a crash or expired credentials lose only the cells in progress, and\n--resume continues the run."
 )]
 pub struct CollectArgs {
     /// Mode from the matrix: 2 cold + 2 warm per cell.
@@ -228,6 +236,11 @@ pub struct CollectArgs {
     #[arg(long, group = "mode")]
     pub production: bool,
 
+    /// Continue a run that stopped (crash, Ctrl-C, expired credentials): its plan comes from
+    /// run_id=<RUN_ID>/manifest.json under --out; complete cells are skipped.
+    #[arg(long, value_name = "RUN_ID", group = "mode", conflicts_with = "run_id")]
+    pub resume: Option<String>,
+
     /// Start the local emulator in-process and run against it.
     #[arg(long, conflicts_with = "endpoint_url")]
     pub local: bool,
@@ -236,9 +249,22 @@ pub struct CollectArgs {
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
-    /// Folder for run_id=<id>/*.parquet.
-    #[arg(long, default_value = "results", value_name = "DIR")]
-    pub out: PathBuf,
+    /// CloudFormation stack to discover the functions from (default on AWS: the matrix's
+    /// stack_name). Locally, functions come from the endpoint unless this is given.
+    #[arg(long, value_name = "NAME")]
+    pub stack: Option<String>,
+
+    /// Benchmark exactly these functions instead of discovering them (repeatable).
+    #[arg(long = "function", value_name = "NAME")]
+    pub functions: Vec<String>,
+
+    /// AWS region (default: AWS_REGION / the profile's, else the matrix's default_region).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Folder or s3://bucket/prefix for run_id=<id>/*.parquet and manifest.json.
+    #[arg(long, default_value = "results", value_name = "DIR|S3_URL")]
+    pub out: String,
 
     /// Run id (default: the UTC start time).
     #[arg(long, value_name = "RUN_ID")]
@@ -254,6 +280,36 @@ pub struct CollectArgs {
     #[arg(long = "memory", value_name = "MB")]
     pub memory: Vec<u32>,
 
+    /// Invocations in flight across the run (default: 900 on AWS, leaving headroom in the
+    /// account's 1,000; locally the number of CPU cores, so samples do not share a core).
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<u32>,
+
+    /// Most invocations at once per function (cold batch size and warm environments); the
+    /// budget is shared in proportion to each function's expected work.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub parallelism: u32,
+
+    /// Control-plane calls per second (Lambda's quota is 15 per account and region).
+    #[arg(long, default_value_t = 15.0, value_name = "PER_SECOND")]
+    pub control_rate: f64,
+
+    /// DynamoDB ledger table (default on AWS: the matrix's ledger_table; locally: none).
+    #[arg(long, value_name = "TABLE", conflicts_with = "no_ledger")]
+    pub ledger_table: Option<String>,
+
+    /// Do not write the DynamoDB ledger.
+    #[arg(long)]
+    pub no_ledger: bool,
+
+    /// Days before ledger items expire (DynamoDB TTL on `expires_at`).
+    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    pub ledger_ttl_days: u32,
+
+    /// Progress display: bars on a terminal, plain lines otherwise.
+    #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
+    pub progress: ProgressArg,
+
     /// Print the plan and exit.
     #[arg(long)]
     pub dry_run: bool,
@@ -261,6 +317,13 @@ pub struct CollectArgs {
     /// Do not ask for confirmation.
     #[arg(long)]
     pub yes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressArg {
+    Auto,
+    Bars,
+    Lines,
 }
 
 #[derive(Debug, Args)]

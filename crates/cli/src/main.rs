@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod package;
+mod progress;
 
 use std::process::ExitCode;
 

@@ -1,81 +1,101 @@
 //! End to end on the local emulator: `collect --local --test` writes every planned sample as a
-//! row, every cold sample verified cold, then `analyze` reads it back.
+//! row, every cold sample verified cold, then `analyze` reads it back; usage errors.
 
 mod common;
 
+use common::collect::{CELL_COUNTS, manifest, planned_cells, query, small_matrix};
 use common::lambench;
-use serde_json::Value;
 
 #[test]
 fn collect_local_test_mode_then_analyze() {
-    let out = tempfile::tempdir().unwrap();
-    let data = out.path().to_str().unwrap();
-    lambench()
-        .args([
-            "collect", "--local", "--test", "--yes", "--run-id", "e2e", "--out", data,
-        ])
-        .args([
-            "--runtime",
-            "provided.al2023",
-            "--workload",
-            "cpu-intensive",
-            "--memory",
-            "1769",
-        ])
-        .assert()
-        .success()
-        .stdout(predicates::str::contains("5 rows (0 failed"));
-    let output = lambench()
-        .args(["analyze", "--data", data, "--run", "e2e", "--format", "json", "--query"])
-        .arg(
-            "SELECT start_type, count(*) AS n, sum(CASE WHEN observed_cold THEN 1 ELSE 0 END) AS cold, \
-             sum(CASE WHEN is_warmup THEN 1 ELSE 0 END) AS warmup, count(init_duration_ms) AS with_init, \
-             count(DISTINCT request_id) AS ids FROM invocations GROUP BY start_type ORDER BY start_type",
-        )
+    let dir = tempfile::tempdir().unwrap();
+    let matrix = small_matrix(dir.path(), 2000, 2, "256, 1769");
+    let out = dir.path().join("results");
+    let data = out.to_str().unwrap();
+    let run = lambench()
+        .arg("--matrix")
+        .arg(&matrix)
+        .args(["collect", "--local", "--test", "--yes", "--run-id", "e2e", "--out", data])
+        .args(["--concurrency", "2", "--parallelism", "2", "--progress", "lines"])
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let rows: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
-    // test mode: 2 cold, then 1 flagged warm-up + 2 warm.
-    assert_eq!(rows[0]["start_type"], "cold");
-    assert_eq!(
-        (
-            rows[0]["n"].as_i64(),
-            rows[0]["cold"].as_i64(),
-            rows[0]["with_init"].as_i64()
-        ),
-        (Some(2), Some(2), Some(2))
-    );
-    assert_eq!(rows[1]["start_type"], "warm");
-    assert_eq!(
-        (
-            rows[1]["n"].as_i64(),
-            rows[1]["cold"].as_i64(),
-            rows[1]["warmup"].as_i64()
-        ),
-        (Some(3), Some(0), Some(1))
-    );
-    assert_eq!(
-        rows[0]["ids"].as_i64().unwrap() + rows[1]["ids"].as_i64().unwrap(),
-        5,
-        "no duplicate request ids"
-    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
+    assert!(stdout.contains("estimated duration"), "plan printed: {stdout}");
+    assert!(stdout.contains("next: lambench analyze"), "{stdout}");
+
+    let m = manifest(&out, "e2e");
+    assert_eq!(m["status"], "complete");
+    let planned = planned_cells(&m);
+    assert!(planned.len() >= 4, "at least two runtimes x two sizes: {planned:?}");
+    let rows = query(data, "e2e", CELL_COUNTS);
+    let present: Vec<(String, i64)> = rows
+        .iter()
+        .map(|r| (r["function_name"].as_str().unwrap().to_string(), r["memory_mb"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(present, planned, "every planned cell present, nothing else");
+    for r in &rows {
+        let lanes = m["parallelism"][r["function_name"].as_str().unwrap()].as_i64().unwrap().min(2);
+        assert_eq!(r["cold_ok"], 2, "2 verified cold samples with init duration: {r}");
+        assert_eq!(r["warm_ok"], 2, "2 warm samples: {r}");
+        assert_eq!(r["warmups"].as_i64().unwrap(), lanes, "one warm-up per environment: {r}");
+        assert_eq!(r["n"], r["ids"], "no duplicate request ids: {r}");
+    }
+    let p99 = lambench()
+        .args(["analyze", "--data", data, "--run", "e2e", "--sql", "queries/p99.sql", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(p99.status.success(), "{}", String::from_utf8_lossy(&p99.stderr));
+    let p99: Vec<serde_json::Value> = serde_json::from_slice(&p99.stdout).unwrap();
+    assert_eq!(p99.len(), planned.len() * 2, "a cold and a warm row per cell");
+    assert!(p99.iter().all(|r| r["errors"] == 0 && r["p99_ms"].as_f64().is_some()));
+    assert!(p99.iter().filter(|r| r["start_type"] == "cold").all(|r| r["p50_init_ms"].as_f64().is_some()));
+
+    // The same run id again is refused rather than overwritten.
+    lambench()
+        .arg("--matrix")
+        .arg(&matrix)
+        .args(["collect", "--local", "--test", "--yes", "--run-id", "e2e", "--out", data])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--resume e2e"));
 }
 
 #[test]
-fn collect_needs_a_mode_and_a_target() {
+fn collect_usage_errors() {
     lambench()
         .args(["collect", "--local", "--yes"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("choose a mode"));
+    let dir = tempfile::tempdir().unwrap();
     lambench()
-        .args(["collect", "--test", "--yes"])
+        .args(["collect", "--local", "--resume", "nope", "--out"])
+        .arg(dir.path())
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("use --local"));
+        .stderr(predicates::str::contains("no run nope"));
+    lambench()
+        .args(["collect", "--local", "--test", "--yes", "--function", "lambench-cobol-x86_64-cpu-intensive"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not a function of the matrix"));
+    lambench()
+        .args(["collect", "--local", "--test", "--yes", "--runtime", "python3.99"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("nothing to run"));
+}
+
+#[test]
+fn dry_run_prints_the_plan_with_duration_and_cost() {
+    let out = lambench()
+        .args(["collect", "--local", "--production", "--dry-run", "--workload", "cpu-intensive"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    for needle in ["mode production", "invocations", "estimated duration", "estimated Lambda cost: $", "@ 128 MB"] {
+        assert!(stdout.contains(needle), "{needle:?} in {stdout}");
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -56,6 +56,9 @@ pub struct Faults {
     pub conflict: f64,
     /// Added to every control-plane call (Get*/Update*/List*).
     pub control_latency: Duration,
+    /// After this many invokes, every request is answered 403 ExpiredTokenException, as AWS
+    /// does when session credentials expire mid-run.
+    pub expire_credentials_after: Option<u64>,
 }
 
 impl Default for EmulatorOptions {
@@ -98,6 +101,8 @@ struct App {
     cgroups: Option<Cgroups>,
     bootstrap_dir: PathBuf,
     options: EmulatorOptions,
+    /// Invokes received, for `Faults::expire_credentials_after`.
+    invokes: AtomicU64,
 }
 
 /// A running emulator.
@@ -163,6 +168,7 @@ impl Emulator {
             cgroups,
             bootstrap_dir,
             options,
+            invokes: AtomicU64::new(0),
         });
         let router = Router::new()
             .route("/2015-03-31/functions/{name}/invocations", post(invoke))
@@ -172,7 +178,11 @@ impl Emulator {
             )
             .route("/2015-03-31/functions/{name}", get(get_function))
             .route("/2015-03-31/functions/", get(list_functions))
-            .route("/2015-03-31/functions", get(list_functions));
+            .route("/2015-03-31/functions", get(list_functions))
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&app),
+                expired_credentials,
+            ));
         tokio::spawn(retire_idle(Arc::clone(&app)));
         let server =
             tokio::spawn(async move { axum::serve(listener, router.with_state(app)).await });
@@ -213,6 +223,27 @@ impl App {
             tokio::time::sleep(self.options.faults.control_latency).await;
         }
     }
+}
+
+/// Answers every request 403 ExpiredTokenException once the injected expiry has passed.
+async fn expired_credentials(
+    State(app): State<Arc<App>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let expired = app
+        .options
+        .faults
+        .expire_credentials_after
+        .is_some_and(|n| app.invokes.load(Ordering::SeqCst) >= n);
+    if expired {
+        return aws_error(
+            StatusCode::FORBIDDEN,
+            "ExpiredTokenException",
+            "The security token included in the request is expired".into(),
+        );
+    }
+    next.run(request).await
 }
 
 /// Retires warm environments idle longer than `idle_timeout`, as Lambda does.
@@ -429,6 +460,7 @@ async fn invoke(
     let Some(f) = app.functions.get(&name).cloned() else {
         return not_found(&name);
     };
+    app.invokes.fetch_add(1, Ordering::SeqCst);
     if app.chance(app.options.faults.throttle) {
         return throttled();
     }

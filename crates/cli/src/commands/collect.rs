@@ -1,76 +1,88 @@
-//! `lambench collect`: plan, confirm, run, record.
+//! `lambench collect`: plan (with estimated duration and cost), confirm, run, store; or
+//! `--resume` a stopped run from its manifest.
 
-use std::collections::HashMap;
+mod target;
+
 use std::io::{BufRead, Write};
 
 use anyhow::Context;
-use lambench_collector::{Filters, Plan, RunOptions};
-use lambench_emulator::{Emulator, EmulatorOptions};
-use lambench_model::{FunctionSpec, Matrix};
+use lambench_collector::estimate::{allocate_parallelism, estimate};
+use lambench_collector::ledger::Ledger;
+use lambench_collector::manifest::{Manifest, RunStatus, now};
+use lambench_collector::{Filters, Limits, Plan, RunEnd, RunOptions, SdkLambda, Sink};
+use lambench_model::Matrix;
+use lambench_store::Location;
 
 use super::UsageError;
-use super::emulate::default_rust_bins;
 use crate::cli::CollectArgs;
+use crate::progress::{Renderer, human};
+use target::Target;
+
+/// The run stopped on Ctrl-C (exit status 130, as shells expect).
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted; resume with: {0}")]
+pub struct Interrupted(pub String);
 
 pub async fn run(matrix: &Matrix, args: &CollectArgs) -> anyhow::Result<()> {
-    let mode_name = if args.production {
-        "production"
-    } else if args.balanced {
-        "balanced"
-    } else if args.test {
-        "test"
-    } else {
-        return Err(UsageError("choose a mode: --test, --balanced or --production".into()).into());
-    };
-    let mode = matrix.mode(mode_name)?;
-    if !args.local && args.endpoint_url.is_none() {
-        return Err(UsageError(
-            "collecting on AWS (CloudFormation discovery) is not built yet: use --local, or --endpoint-url URL of a running `lambench emulate`".into(),
-        )
-        .into());
-    }
-    // The in-process emulator lives as long as the run.
-    let mut emulator = None;
-    let endpoint = match &args.endpoint_url {
-        Some(url) => url.clone(),
+    let mode_name = mode_name(args)?;
+    let target = Target::open(matrix, args).await?;
+    let location = Location::resolve(&args.out, true)
+        .await
+        .with_context(|| format!("cannot use --out {}", args.out))?;
+    let ledger = ledger(matrix, args, &target);
+    let sink = match &args.resume {
+        Some(run_id) => resume(run_id, location, ledger, &target).await?,
         None => {
-            let repo = std::env::current_dir().context("no current directory")?;
-            let options = EmulatorOptions {
-                rust_bins: default_rust_bins(&repo),
-                repo,
-                ..EmulatorOptions::default()
+            let Some(manifest) = plan(matrix, args, mode_name, &target).await? else {
+                return Ok(());
             };
-            let e = Emulator::start(matrix, options)
-                .await
-                .context("cannot start the local emulator")?;
-            if let Err(why) = &e.cpu_scaling {
-                eprintln!("warning: {why}; memory sizes will not change CPU on this emulator");
-            }
-            let url = e.endpoint();
-            emulator = Some(e);
-            url
+            Sink::create(location, manifest, ledger).await?
         }
     };
-    let client = client(&endpoint);
-    let listed = client
-        .list_functions()
-        .send()
-        .await
-        .with_context(|| format!("cannot list functions at {endpoint}"))?;
-    let deployed: Vec<String> = listed
-        .functions()
-        .iter()
-        .filter_map(|f| f.function_name().map(str::to_string))
-        .collect();
-    let mut functions: Vec<FunctionSpec> = matrix
-        .functions()
-        .into_iter()
-        .filter(|f| deployed.contains(&f.name))
-        .collect();
+    execute(args, &target, sink).await
+}
+
+fn mode_name(args: &CollectArgs) -> anyhow::Result<&'static str> {
+    Ok(match (args.test, args.balanced, args.production, &args.resume) {
+        (true, ..) => "test",
+        (_, true, ..) => "balanced",
+        (_, _, true, _) => "production",
+        (.., Some(_)) => "resume",
+        _ => {
+            return Err(UsageError(
+                "choose a mode: --test, --balanced or --production (or --resume RUN_ID)".into(),
+            )
+            .into());
+        }
+    })
+}
+
+fn ledger(matrix: &Matrix, args: &CollectArgs, target: &Target) -> Option<Ledger> {
+    if args.no_ledger {
+        return None;
+    }
+    let table = match (&args.ledger_table, target.backend) {
+        (Some(t), _) => t.clone(),
+        (None, "aws") => matrix.ledger_table.clone(),
+        _ => return None,
+    };
+    let client = aws_sdk_dynamodb::Client::new(target.sdk.as_ref()?);
+    Some(Ledger::new(client, table, args.ledger_ttl_days))
+}
+
+/// Discovers, plans, prints the plan and asks; `None` when only the plan was wanted.
+async fn plan(
+    matrix: &Matrix,
+    args: &CollectArgs,
+    mode_name: &str,
+    target: &Target,
+) -> anyhow::Result<Option<Manifest>> {
+    let mode = matrix.mode(mode_name)?;
+    let mut functions = target.functions(matrix, args).await?;
     let has_dynamodb = ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"]
         .iter()
         .any(|k| std::env::var_os(k).is_some());
-    if args.local && !has_dynamodb && args.workloads.is_empty() {
+    if target.backend == "local" && !has_dynamodb && args.workloads.is_empty() {
         eprintln!(
             "note: skipping the light workload locally: no DynamoDB endpoint (set AWS_ENDPOINT_URL to a local DynamoDB, e.g. moto_server, and DYNAMODB_TABLE_NAME)"
         );
@@ -85,23 +97,21 @@ pub async fn run(matrix: &Matrix, args: &CollectArgs) -> anyhow::Result<()> {
     let plan = Plan::new(matrix, mode_name, mode, &functions, &filters);
     if plan.cells.is_empty() {
         return Err(UsageError(format!(
-            "nothing to run: no function at {endpoint} matches the filters"
+            "nothing to run: no function at {} matches the filters ({} matrix functions found there)",
+            target.description,
+            functions.len()
         ))
         .into());
     }
-    println!(
-        "plan: mode {mode_name} ({} cold + 1 warm-up + {} warm per cell), {} functions, {} cells, {} invocations, against {endpoint}",
-        mode.cold,
-        mode.warm,
-        functions.len(),
-        plan.cells.len(),
-        plan.invocations()
-    );
+    let concurrency = args.concurrency.unwrap_or(if target.backend == "aws" {
+        900
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get() as u32)
+    });
+    let parallelism = allocate_parallelism(&plan, concurrency, args.parallelism);
+    print_plan(&plan, &parallelism, concurrency, args, target);
     if args.dry_run {
-        for c in &plan.cells {
-            println!("  {} @ {} MB", c.function.name, c.memory_mb);
-        }
-        return Ok(());
+        return Ok(None);
     }
     if !args.yes && !confirm()? {
         return Err(UsageError("not confirmed; pass --yes to run without asking".into()).into());
@@ -110,56 +120,173 @@ pub async fn run(matrix: &Matrix, args: &CollectArgs) -> anyhow::Result<()> {
         .run_id
         .clone()
         .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%dT%H-%M-%SZ").to_string());
-    let events: HashMap<String, String> = matrix
-        .workloads
-        .iter()
-        .map(|(name, w)| {
-            (
-                name.clone(),
-                serde_json::to_string(&w.event).unwrap_or_else(|_| "{}".into()),
-            )
-        })
-        .collect();
-    let options = RunOptions {
-        run_id: run_id.clone(),
-        out: args.out.clone(),
-        backend: if emulator.is_some() || args.endpoint_url.is_some() {
-            "local".into()
-        } else {
-            "aws".into()
-        },
-        region: None,
-        cold_retries: 3,
-        events,
-    };
-    let summary =
-        lambench_collector::run(&client, &plan, &options, |line| println!("{line}")).await?;
-    println!(
-        "run {run_id}: {} rows ({} failed, {} cold requests came back warm and were retried, {} configuration retries) in {}/run_id={run_id}/",
-        summary.rows,
-        summary.failed,
-        summary.cold_came_back_warm,
-        summary.config_retries,
-        args.out.display()
-    );
-    println!(
-        "next: lambench analyze --data {} --run {run_id} --sql queries/p99.sql",
-        args.out.display()
-    );
-    drop(emulator);
-    Ok(())
+    Ok(Some(Manifest {
+        format: lambench_collector::manifest::FORMAT,
+        run_id,
+        lambench_version: env!("CARGO_PKG_VERSION").into(),
+        backend: target.backend.into(),
+        region: (target.backend == "aws").then(|| target.region.clone()),
+        target: target.description.clone(),
+        plan,
+        parallelism,
+        concurrency,
+        control_rate: args.control_rate,
+        status: RunStatus::Running,
+        stop_reason: None,
+        sessions: 1,
+        started_at: now(),
+        updated_at: now(),
+        finished_at: None,
+        completed: Default::default(),
+    }))
 }
 
-fn client(endpoint: &str) -> aws_sdk_lambda::Client {
-    let config = aws_sdk_lambda::Config::builder()
-        .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
-        .region(aws_sdk_lambda::config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_lambda::config::Credentials::new(
-            "local", "local", None, None, "lambench",
+fn print_plan(
+    plan: &Plan,
+    parallelism: &std::collections::BTreeMap<String, u32>,
+    concurrency: u32,
+    args: &CollectArgs,
+    target: &Target,
+) {
+    let functions: std::collections::BTreeSet<_> =
+        plan.cells.iter().map(|c| &c.function.name).collect();
+    let e = estimate(plan, parallelism, concurrency, args.control_rate, &target.region);
+    let (pmin, pmax) = parallelism.values().fold((u32::MAX, 0), |(a, b), &p| (a.min(p), b.max(p)));
+    println!("plan: mode {} against {}", plan.mode_name, target.description);
+    println!(
+        "  {} functions x memory sizes = {} cells; per cell {} cold (verified) + 1 flagged warm-up per warm environment + {} warm",
+        functions.len(),
+        plan.cells.len(),
+        plan.mode.cold,
+        plan.mode.warm
+    );
+    println!(
+        "  {} invocations; concurrency {concurrency}, {pmin}-{pmax} at once per function, {} control-plane calls at {}/s",
+        e.invocations, e.control_calls, args.control_rate
+    );
+    println!(
+        "  estimated duration: {} on AWS (bound: {}; longest function {} takes {} one at a time)",
+        human(std::time::Duration::from_secs_f64(e.lower_bound_s())),
+        e.binding(),
+        e.longest_function,
+        human(std::time::Duration::from_secs_f64(e.longest_sequential_s)),
+    );
+    println!(
+        "  estimated Lambda cost: ${:.2} ({:.0} GB-s + requests, {} prices; CloudWatch Logs and DynamoDB extra)",
+        e.cost_usd, e.gb_s, target.region
+    );
+    if args.dry_run {
+        for c in &plan.cells {
+            println!("  {} @ {} MB", c.function.name, c.memory_mb);
+        }
+    }
+}
+
+async fn resume(
+    run_id: &str,
+    location: Location,
+    ledger: Option<Ledger>,
+    target: &Target,
+) -> anyhow::Result<Sink> {
+    let sink = Sink::resume(location, run_id, ledger).await?;
+    let m = sink.manifest().await;
+    if m.backend != target.backend {
+        return Err(UsageError(format!(
+            "run {run_id} was collected on {} ({}); resume it against the same target",
+            m.backend, m.target
         ))
-        .endpoint_url(endpoint)
-        .build();
-    aws_sdk_lambda::Client::from_conf(config)
+        .into());
+    }
+    println!(
+        "resuming run {run_id} (session {}): {} of {} cells complete, {} to go, against {}",
+        m.sessions,
+        m.completed.len(),
+        m.plan.cells.len(),
+        m.remaining(),
+        target.description
+    );
+    Ok(sink)
+}
+
+async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Result<()> {
+    let m = sink.manifest().await;
+    let resume_cmd = format!(
+        "lambench collect --resume {} --out {}{}{}",
+        m.run_id,
+        args.out,
+        target.flags,
+        ledger_flags(args)
+    );
+    let options = RunOptions {
+        run_id: m.run_id.clone(),
+        session: m.sessions,
+        backend: m.backend.clone(),
+        region: m.region.clone(),
+        poll_interval: std::time::Duration::from_millis(if target.backend == "aws" { 250 } else { 20 }),
+        ..RunOptions::default()
+    };
+    let limits = Limits::new(m.control_rate, 100.0, m.concurrency);
+    let remaining: Vec<_> = m
+        .plan
+        .cells
+        .iter()
+        .filter(|c| !m.completed.contains_key(&c.part()))
+        .collect();
+    let per_cell = |c: &lambench_collector::Cell| {
+        let p = m.parallelism.get(&c.function.name).copied().unwrap_or(1);
+        u64::from(m.plan.mode.cold + m.plan.warm_lanes(p) + m.plan.mode.warm)
+    };
+    let planned: u64 = remaining.iter().map(|c| per_cell(c)).sum();
+    let typical = remaining.first().map_or(0, |c| per_cell(c));
+    let progress = Renderer::new(args.progress, planned, remaining.len(), typical);
+    let api = SdkLambda(target.lambda.clone());
+    let stop = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let started = std::time::Instant::now();
+    let result = lambench_collector::run(&api, &sink, &options, &limits, &progress, stop).await;
+    progress.finish();
+    let data = format!("{}/run_id={}/", args.out.trim_end_matches('/'), m.run_id);
+    match result {
+        Ok(RunEnd::Complete(c)) => {
+            println!(
+                "run {} complete in {}: {} rows ({} failed; {} cold requests came back warm and {} warm came back cold, retried; {} throttled; {} configuration retries)",
+                m.run_id,
+                human(started.elapsed()),
+                c.rows,
+                c.failed,
+                c.cold_came_back_warm,
+                c.warm_came_back_cold,
+                c.throttled,
+                c.config_retries
+            );
+            println!("data: {data} (Parquet per cell, manifest.json)");
+            println!(
+                "next: lambench analyze --data {} --run {} --sql queries/p99.sql",
+                args.out, m.run_id
+            );
+            Ok(())
+        }
+        Ok(RunEnd::Interrupted(c)) => {
+            println!("stopped: {} rows of completed cells are in {data}", c.rows);
+            Err(Interrupted(resume_cmd).into())
+        }
+        Err(e) if e.resumable() => {
+            Err(anyhow::Error::new(e).context(format!(
+                "run {} stopped; completed cells are in {data}; after fixing the cause, resume with: {resume_cmd}",
+                m.run_id
+            )))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn ledger_flags(args: &CollectArgs) -> String {
+    match (&args.ledger_table, args.no_ledger) {
+        (_, true) => " --no-ledger".into(),
+        (Some(t), _) => format!(" --ledger-table {t}"),
+        _ => String::new(),
+    }
 }
 
 fn confirm() -> anyhow::Result<bool> {

@@ -26,7 +26,9 @@ pub async fn run(matrix: &Matrix, args: &EmulateArgs) -> anyhow::Result<()> {
             throttle: args.fault_throttle,
             conflict: args.fault_conflict,
             control_latency: Duration::from_millis(args.fault_latency_ms),
+            expire_credentials_after: args.fault_expire_credentials_after,
         },
+        default_timeout_s: args.timeout_s,
         ..EmulatorOptions::default()
     };
     let port = if args.list { 0 } else { options.port };

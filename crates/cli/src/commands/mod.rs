@@ -36,11 +36,16 @@ pub fn load_matrix(path: Option<&Path>) -> anyhow::Result<Matrix> {
 
 /// Exit status: 2 for errors in what the user gave us (input, data, SQL), 1 for the rest.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
+    if err.chain().any(|e| e.is::<collect::Interrupted>()) {
+        return 130;
+    }
     let user_error = err.chain().any(|e| {
         e.is::<lambench_analyzer::Error>()
             || e.is::<lambench_model::MatrixError>()
             || e.is::<lambench_model::parquet_out::WriteError>()
             || e.is::<UsageError>()
+            || e.downcast_ref::<lambench_collector::CollectError>()
+                .is_some_and(|c| !c.resumable())
     });
     if user_error { 2 } else { 1 }
 }

@@ -60,3 +60,5 @@ pub fn write_fixture(root: &Path) {
     let other = synthetic::invocations(&matrix, 1, 1, 7);
     parquet_out::write_part(root, "other-run", "part-0", &other).expect("write");
 }
+
+pub mod collect;

@@ -1,0 +1,165 @@
+//! Where a collection runs: AWS (SDK chain credentials and region, functions from the
+//! CloudFormation stack), a Lambda-compatible endpoint, or the in-process emulator.
+
+use anyhow::Context;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_lambda::config::retry::RetryConfig;
+use lambench_collector::discover;
+use lambench_emulator::{Emulator, EmulatorOptions};
+use lambench_model::{FunctionSpec, Matrix};
+
+use super::super::UsageError;
+use super::super::emulate::default_rust_bins;
+use crate::cli::CollectArgs;
+
+/// A resolved target.
+pub struct Target {
+    pub lambda: aws_sdk_lambda::Client,
+    /// `aws` or `local`.
+    pub backend: &'static str,
+    pub region: String,
+    /// Endpoint or region, for messages and the manifest.
+    pub description: String,
+    /// The SDK configuration (AWS, or loaded on demand locally for --stack and the ledger).
+    pub sdk: Option<SdkConfig>,
+    /// Flags that select this target again, for the printed resume command.
+    pub flags: String,
+    /// Keeps the in-process emulator alive for the run.
+    pub _emulator: Option<Emulator>,
+}
+
+impl Target {
+    pub async fn open(matrix: &Matrix, args: &CollectArgs) -> anyhow::Result<Target> {
+        let endpoint = match (&args.endpoint_url, args.local) {
+            (Some(url), _) => Some((url.clone(), None)),
+            (None, true) => {
+                let e = start_emulator(matrix).await?;
+                Some((e.endpoint(), Some(e)))
+            }
+            (None, false) => None,
+        };
+        let needs_sdk = endpoint.is_none()
+            || args.stack.is_some()
+            || args.ledger_table.is_some();
+        let sdk = if needs_sdk {
+            let mut loader = aws_config::defaults(BehaviorVersion::latest());
+            if let Some(r) = &args.region {
+                loader = loader.region(Region::new(r.clone()));
+            }
+            let config = loader.load().await;
+            Some(match config.region() {
+                Some(_) => config,
+                None => config
+                    .into_builder()
+                    .region(Region::new(matrix.default_region.clone()))
+                    .build(),
+            })
+        } else {
+            None
+        };
+        let region = sdk
+            .as_ref()
+            .and_then(|c| c.region())
+            .map_or_else(|| matrix.default_region.clone(), |r| r.to_string());
+        // Our own retries are counted and recorded; the SDK's would hide 429s.
+        let no_retries = RetryConfig::disabled();
+        Ok(match endpoint {
+            Some((url, emulator)) => Target {
+                lambda: local_client(&url, no_retries),
+                backend: "local",
+                description: url.clone(),
+                flags: if emulator.is_some() {
+                    " --local".into()
+                } else {
+                    format!(" --endpoint-url {url}")
+                },
+                region,
+                sdk,
+                _emulator: emulator,
+            },
+            None => {
+                let config = sdk.clone().context("no AWS configuration")?;
+                let lambda = aws_sdk_lambda::Client::from_conf(
+                    aws_sdk_lambda::config::Builder::from(&config)
+                        .retry_config(no_retries)
+                        .build(),
+                );
+                Target {
+                    lambda,
+                    backend: "aws",
+                    description: format!("AWS {region}"),
+                    flags: format!(" --region {region}"),
+                    region,
+                    sdk,
+                    _emulator: None,
+                }
+            }
+        })
+    }
+
+    /// The matrix functions to benchmark: `--function`, else the stack's (on AWS or with
+    /// `--stack`), else every function the endpoint lists.
+    pub async fn functions(
+        &self,
+        matrix: &Matrix,
+        args: &CollectArgs,
+    ) -> anyhow::Result<Vec<FunctionSpec>> {
+        if !args.functions.is_empty() {
+            return args
+                .functions
+                .iter()
+                .map(|name| {
+                    matrix.function_by_name(name).ok_or_else(|| {
+                        UsageError(format!(
+                            "{name:?} is not a function of the matrix; `lambench matrix` lists them"
+                        ))
+                        .into()
+                    })
+                })
+                .collect();
+        }
+        let names = match (&self.sdk, self.backend, &args.stack) {
+            (Some(sdk), "aws", _) | (Some(sdk), _, Some(_)) => {
+                let stack = args.stack.as_deref().unwrap_or(&matrix.stack_name);
+                let cfn = aws_sdk_cloudformation::Client::new(sdk);
+                discover::stack_functions(&cfn, stack, &self.region).await?
+            }
+            _ => discover::endpoint_functions(&self.lambda, &self.description).await?,
+        };
+        Ok(names
+            .iter()
+            .filter_map(|n| matrix.function_by_name(n))
+            .collect())
+    }
+}
+
+async fn start_emulator(matrix: &Matrix) -> anyhow::Result<Emulator> {
+    let repo = std::env::current_dir().context("no current directory")?;
+    let options = EmulatorOptions {
+        rust_bins: default_rust_bins(&repo),
+        repo,
+        update_delay: std::time::Duration::from_millis(50),
+        ..EmulatorOptions::default()
+    };
+    let e = Emulator::start(matrix, options)
+        .await
+        .context("cannot start the local emulator")?;
+    if let Err(why) = &e.cpu_scaling {
+        eprintln!("warning: {why}; memory sizes will not change CPU on this emulator");
+    }
+    Ok(e)
+}
+
+/// A Lambda client for a local endpoint: fixed dummy credentials, no retries.
+fn local_client(endpoint: &str, retry: RetryConfig) -> aws_sdk_lambda::Client {
+    let config = aws_sdk_lambda::Config::builder()
+        .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
+        .region(aws_sdk_lambda::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_lambda::config::Credentials::new(
+            "local", "local", None, None, "lambench",
+        ))
+        .endpoint_url(endpoint)
+        .retry_config(retry)
+        .build();
+    aws_sdk_lambda::Client::from_conf(config)
+}
