@@ -58,7 +58,7 @@ impl<A: LambdaApi> Runner<'_, A> {
             .await?;
         if warm > 0 {
             self.warm_phase(cell, event, warm, lanes.max(1), &mut out)
-                .await;
+                .await?;
         }
         Ok(out)
     }
@@ -101,9 +101,12 @@ impl<A: LambdaApi> Runner<'_, A> {
                 .ok();
             let rows = join_all(batch.iter().map(|s| self.invoke(cell, event, *s))).await;
             drop(permits);
-            let mut throttled = false;
+            let rows = rows.into_iter().collect::<Result<Vec<_>, _>>()?;
+            let mut throttled: Option<u32> = None;
             for (sample, row) in batch.into_iter().zip(rows) {
-                throttled |= row.status == Status::Throttled;
+                if row.status == Status::Throttled {
+                    throttled = throttled.max(Some(sample.attempt));
+                }
                 if let Next::Retry = self.judge(&row, sample, out) {
                     pending.push_back(Sample {
                         attempt: sample.attempt + 1,
@@ -112,8 +115,8 @@ impl<A: LambdaApi> Runner<'_, A> {
                 }
                 out.rows.push(row);
             }
-            if throttled {
-                tokio::time::sleep(self.limits.backoff(batch_no)).await;
+            if let Some(attempt) = throttled {
+                tokio::time::sleep(self.limits.backoff(attempt)).await;
             }
         }
         Ok(())
@@ -126,7 +129,7 @@ impl<A: LambdaApi> Runner<'_, A> {
         warm: u32,
         lanes: u32,
         out: &mut CellOutcome,
-    ) {
+    ) -> Result<(), CollectError> {
         let next = &AtomicU32::new(0);
         let lane_outcomes = join_all((0..lanes.min(warm)).map(|lane| async move {
             let mut lane_out = CellOutcome::default();
@@ -136,7 +139,7 @@ impl<A: LambdaApi> Runner<'_, A> {
                 attempt: 0,
                 warmup: true,
             };
-            self.until_done(cell, event, warmup, &mut lane_out).await;
+            self.until_done(cell, event, warmup, &mut lane_out).await?;
             loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
                 if index >= warm {
@@ -148,30 +151,38 @@ impl<A: LambdaApi> Runner<'_, A> {
                     attempt: 0,
                     warmup: false,
                 };
-                self.until_done(cell, event, sample, &mut lane_out).await;
+                self.until_done(cell, event, sample, &mut lane_out).await?;
             }
-            lane_out
+            Ok::<_, CollectError>(lane_out)
         }))
         .await;
         for l in lane_outcomes {
+            let l = l?;
             out.rows.extend(l.rows);
             out.cold_came_back_warm += l.cold_came_back_warm;
             out.warm_came_back_cold += l.warm_came_back_cold;
             out.throttled += l.throttled;
         }
+        Ok(())
     }
 
     /// Invokes `sample` until it is done or out of attempts, keeping every attempt's row.
-    async fn until_done(&self, cell: &Cell, event: &str, mut sample: Sample, out: &mut CellOutcome) {
+    async fn until_done(
+        &self,
+        cell: &Cell,
+        event: &str,
+        mut sample: Sample,
+        out: &mut CellOutcome,
+    ) -> Result<(), CollectError> {
         loop {
             let permit = self.limits.concurrency.acquire().await.ok();
-            let row = self.invoke(cell, event, sample).await;
+            let row = self.invoke(cell, event, sample).await?;
             drop(permit);
             let next = self.judge(&row, sample, out);
             let throttled = row.status == Status::Throttled;
             out.rows.push(row);
             match next {
-                Next::Done => return,
+                Next::Done => return Ok(()),
                 Next::Retry => {
                     if throttled {
                         tokio::time::sleep(self.limits.backoff(sample.attempt)).await;

@@ -63,10 +63,18 @@ impl Limits {
         }
     }
 
-    /// Full-jitter exponential backoff: uniform in [0, min(cap, base·2^attempt)].
+    /// Full-jitter exponential backoff for throttling: uniform in [0, min(10 s, 100 ms·2^attempt)].
     pub fn backoff(&self, attempt: u32) -> Duration {
+        self.jittered(attempt, Duration::from_secs(10))
+    }
+
+    /// Backoff after a 409 (an update still settling): it clears in seconds, so capped at 2 s.
+    pub fn conflict_backoff(&self, attempt: u32) -> Duration {
+        self.jittered(attempt, Duration::from_secs(2))
+    }
+
+    fn jittered(&self, attempt: u32, cap: Duration) -> Duration {
         let base = Duration::from_millis(100);
-        let cap = Duration::from_secs(10);
         let ceiling = base.saturating_mul(1 << attempt.min(16)).min(cap);
         let u = self
             .jitter

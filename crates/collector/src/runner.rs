@@ -133,7 +133,12 @@ impl<'a, A: LambdaApi> Runner<'a, A> {
                         && retries < MAX_CONFIG_RETRIES =>
                 {
                     retries += 1;
-                    tokio::time::sleep(self.limits.backoff(retries)).await;
+                    let wait = if e.kind == ErrorKind::Conflict {
+                        self.limits.conflict_backoff(retries)
+                    } else {
+                        self.limits.backoff(retries)
+                    };
+                    tokio::time::sleep(wait).await;
                 }
                 Err(e) => return Err(CollectError::api("update the configuration of", name, e)),
             }
@@ -165,8 +170,14 @@ impl<'a, A: LambdaApi> Runner<'a, A> {
         }
     }
 
-    /// One invocation attempt, always a row: failures carry their status and error.
-    pub async fn invoke(&self, cell: &Cell, event: &str, sample: Sample) -> Invocation {
+    /// One invocation attempt as a row: failures carry their status and error. Expired or
+    /// invalid credentials are not a result of the function: they stop the run instead.
+    pub async fn invoke(
+        &self,
+        cell: &Cell,
+        event: &str,
+        sample: Sample,
+    ) -> Result<Invocation, CollectError> {
         let invoked_at_us = chrono::Utc::now().timestamp_micros();
         let t = Instant::now();
         let result = self.api.invoke(&cell.function.name, event.as_bytes()).await;
@@ -174,6 +185,9 @@ impl<'a, A: LambdaApi> Runner<'a, A> {
         let mut row = self.blank_row(cell, sample, invoked_at_us, client_latency_ms);
         match result {
             Ok(out) => fill_from_response(&mut row, &out),
+            Err(e) if e.kind == ErrorKind::Credentials => {
+                return Err(CollectError::Credentials { message: e.message });
+            }
             Err(e) => {
                 row.status = if e.kind == ErrorKind::Throttled {
                     Status::Throttled
@@ -185,7 +199,7 @@ impl<'a, A: LambdaApi> Runner<'a, A> {
             }
         }
         self.progress.invocation(cell, &row);
-        row
+        Ok(row)
     }
 
     fn blank_row(&self, cell: &Cell, s: Sample, invoked_at_us: i64, latency: f64) -> Invocation {
