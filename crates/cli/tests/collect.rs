@@ -15,47 +15,108 @@ fn collect_local_test_mode_then_analyze() {
     let run = lambench()
         .arg("--matrix")
         .arg(&matrix)
-        .args(["collect", "--local", "--test", "--yes", "--run-id", "e2e", "--out", data])
-        .args(["--concurrency", "2", "--parallelism", "2", "--progress", "lines"])
+        .args([
+            "collect", "--local", "--test", "--yes", "--run-id", "e2e", "--out", data,
+        ])
+        .args([
+            "--concurrency",
+            "2",
+            "--parallelism",
+            "2",
+            "--progress",
+            "lines",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(run.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
-    assert!(stdout.contains("estimated duration"), "plan printed: {stdout}");
+    assert!(
+        run.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        stdout.contains("estimated duration"),
+        "plan printed: {stdout}"
+    );
     assert!(stdout.contains("next: lambench analyze"), "{stdout}");
 
     let m = manifest(&out, "e2e");
     assert_eq!(m["status"], "complete");
     let planned = planned_cells(&m);
-    assert!(planned.len() >= 4, "at least two runtimes x two sizes: {planned:?}");
+    assert!(
+        planned.len() >= 4,
+        "at least two runtimes x two sizes: {planned:?}"
+    );
     let rows = query(data, "e2e", CELL_COUNTS);
     let present: Vec<(String, i64)> = rows
         .iter()
-        .map(|r| (r["function_name"].as_str().unwrap().to_string(), r["memory_mb"].as_i64().unwrap()))
+        .map(|r| {
+            (
+                r["function_name"].as_str().unwrap().to_string(),
+                r["memory_mb"].as_i64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(present, planned, "every planned cell present, nothing else");
     for r in &rows {
-        let lanes = m["parallelism"][r["function_name"].as_str().unwrap()].as_i64().unwrap().min(2);
-        assert_eq!(r["cold_ok"], 2, "2 verified cold samples with init duration: {r}");
+        let lanes = m["parallelism"][r["function_name"].as_str().unwrap()]
+            .as_i64()
+            .unwrap()
+            .min(2);
+        assert_eq!(
+            r["cold_ok"], 2,
+            "2 verified cold samples with init duration: {r}"
+        );
         assert_eq!(r["warm_ok"], 2, "2 warm samples: {r}");
-        assert_eq!(r["warmups"].as_i64().unwrap(), lanes, "one warm-up per environment: {r}");
+        assert_eq!(
+            r["warmups"].as_i64().unwrap(),
+            lanes,
+            "one warm-up per environment: {r}"
+        );
         assert_eq!(r["n"], r["ids"], "no duplicate request ids: {r}");
     }
     let p99 = lambench()
-        .args(["analyze", "--data", data, "--run", "e2e", "--sql", "queries/p99.sql", "--format", "json"])
+        .args([
+            "analyze",
+            "--data",
+            data,
+            "--run",
+            "e2e",
+            "--sql",
+            "queries/p99.sql",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
-    assert!(p99.status.success(), "{}", String::from_utf8_lossy(&p99.stderr));
+    assert!(
+        p99.status.success(),
+        "{}",
+        String::from_utf8_lossy(&p99.stderr)
+    );
     let p99: Vec<serde_json::Value> = serde_json::from_slice(&p99.stdout).unwrap();
-    assert_eq!(p99.len(), planned.len() * 2, "a cold and a warm row per cell");
-    assert!(p99.iter().all(|r| r["errors"] == 0 && r["p99_ms"].as_f64().is_some()));
-    assert!(p99.iter().filter(|r| r["start_type"] == "cold").all(|r| r["p50_init_ms"].as_f64().is_some()));
+    assert_eq!(
+        p99.len(),
+        planned.len() * 2,
+        "a cold and a warm row per cell"
+    );
+    assert!(
+        p99.iter()
+            .all(|r| r["errors"] == 0 && r["p99_ms"].as_f64().is_some())
+    );
+    assert!(
+        p99.iter()
+            .filter(|r| r["start_type"] == "cold")
+            .all(|r| r["p50_init_ms"].as_f64().is_some())
+    );
 
     // The same run id again is refused rather than overwritten.
     lambench()
         .arg("--matrix")
         .arg(&matrix)
-        .args(["collect", "--local", "--test", "--yes", "--run-id", "e2e", "--out", data])
+        .args([
+            "collect", "--local", "--test", "--yes", "--run-id", "e2e", "--out", data,
+        ])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("--resume e2e"));
@@ -76,12 +137,26 @@ fn collect_usage_errors() {
         .code(2)
         .stderr(predicates::str::contains("no run nope"));
     lambench()
-        .args(["collect", "--local", "--test", "--yes", "--function", "lambench-cobol-x86_64-cpu-intensive"])
+        .args([
+            "collect",
+            "--local",
+            "--test",
+            "--yes",
+            "--function",
+            "lambench-cobol-x86_64-cpu-intensive",
+        ])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("not a function of the matrix"));
     lambench()
-        .args(["collect", "--local", "--test", "--yes", "--runtime", "python3.99"])
+        .args([
+            "collect",
+            "--local",
+            "--test",
+            "--yes",
+            "--runtime",
+            "python3.99",
+        ])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("nothing to run"));
@@ -90,12 +165,29 @@ fn collect_usage_errors() {
 #[test]
 fn dry_run_prints_the_plan_with_duration_and_cost() {
     let out = lambench()
-        .args(["collect", "--local", "--production", "--dry-run", "--workload", "cpu-intensive"])
+        .args([
+            "collect",
+            "--local",
+            "--production",
+            "--dry-run",
+            "--workload",
+            "cpu-intensive",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    for needle in ["mode production", "invocations", "estimated duration", "estimated Lambda cost: $", "@ 128 MB"] {
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for needle in [
+        "mode production",
+        "invocations",
+        "estimated duration",
+        "estimated Lambda cost: $",
+        "@ 128 MB",
+    ] {
         assert!(stdout.contains(needle), "{needle:?} in {stdout}");
     }
 }

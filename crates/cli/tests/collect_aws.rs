@@ -58,27 +58,68 @@ fn stack_discovery_s3_parquet_and_dynamodb_ledger() {
         .env_remove("AWS_PROFILE")
         .arg("--matrix")
         .arg(&matrix)
-        .args(["collect", "--endpoint-url", &emulator.url, "--stack", "Lambench"])
-        .args(["--ledger-table", "lambench-runs", "--out", "s3://lambench-results/data"])
-        .args(["--test", "--yes", "--run-id", "aws1", "--concurrency", "2", "--progress", "lines"])
+        .args([
+            "collect",
+            "--endpoint-url",
+            &emulator.url,
+            "--stack",
+            "Lambench",
+        ])
+        .args([
+            "--ledger-table",
+            "lambench-runs",
+            "--out",
+            "s3://lambench-results/data",
+        ])
+        .args([
+            "--test",
+            "--yes",
+            "--run-id",
+            "aws1",
+            "--concurrency",
+            "2",
+            "--progress",
+            "lines",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("2 functions x memory sizes = 4 cells"), "only the stack's matrix functions: {stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("2 functions x memory sizes = 4 cells"),
+        "only the stack's matrix functions: {stdout}"
+    );
 
     let check: serde_json::Value = serde_json::from_str(moto.python(CHECK).trim()).unwrap();
     assert_eq!(check["status"], "complete", "{check}");
     assert_eq!(check["cells_done"], 4);
     assert_eq!(check["ttl"], true, "every ledger item has a TTL");
-    assert_eq!(check["invocations"], check["rows"], "one ledger item per row: {check}");
+    assert_eq!(
+        check["invocations"], check["rows"],
+        "one ledger item per row: {check}"
+    );
     assert_eq!(
         check["functions"],
-        serde_json::json!(["lambench-python3-11-x86_64-cpu-intensive", "lambench-python3-12-x86_64-cpu-intensive"])
+        serde_json::json!([
+            "lambench-python3-11-x86_64-cpu-intensive",
+            "lambench-python3-12-x86_64-cpu-intensive"
+        ])
     );
     let objects = check["objects"].as_array().unwrap();
-    assert_eq!(objects.len(), 5, "4 Parquet parts and the manifest: {objects:?}");
-    assert!(objects.iter().any(|o| o == "data/run_id=aws1/manifest.json"));
+    assert_eq!(
+        objects.len(),
+        5,
+        "4 Parquet parts and the manifest: {objects:?}"
+    );
+    assert!(
+        objects
+            .iter()
+            .any(|o| o == "data/run_id=aws1/manifest.json")
+    );
 
     // The analyzer reads the same layout from S3.
     let mut analyze = lambench();
@@ -86,8 +127,19 @@ fn stack_discovery_s3_parquet_and_dynamodb_ledger() {
         analyze.env(k, v);
     }
     let q = analyze
-        .args(["analyze", "--data", "s3://lambench-results/data", "--run", "aws1", "--format", "json"])
-        .args(["--query", "SELECT count(*) AS n, count(DISTINCT request_id) AS ids FROM invocations"])
+        .args([
+            "analyze",
+            "--data",
+            "s3://lambench-results/data",
+            "--run",
+            "aws1",
+            "--format",
+            "json",
+        ])
+        .args([
+            "--query",
+            "SELECT count(*) AS n, count(DISTINCT request_id) AS ids FROM invocations",
+        ])
         .output()
         .unwrap();
     assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stderr));
@@ -103,9 +155,17 @@ fn missing_stack_is_a_clear_error() {
     for (k, v) in moto.env() {
         cmd.env(k, v);
     }
-    cmd.args(["collect", "--endpoint-url", "http://127.0.0.1:9", "--stack", "Nope", "--test", "--dry-run"])
-        .assert()
-        .failure()
-        .stderr(predicates::str::contains("stack Nope"))
-        .stderr(predicates::str::contains("does not exist"));
+    cmd.args([
+        "collect",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "--stack",
+        "Nope",
+        "--test",
+        "--dry-run",
+    ])
+    .assert()
+    .failure()
+    .stderr(predicates::str::contains("stack Nope"))
+    .stderr(predicates::str::contains("does not exist"));
 }

@@ -15,20 +15,48 @@ fn throttles_conflicts_errors_and_timeouts_are_rows_with_their_status() {
     let matrix = small_matrix(dir.path(), 5_000_000, 4096, "1769");
     let emulator = EmulatorProcess::start(
         &matrix,
-        &["--timeout-s", "1", "--fault-throttle", "0.25", "--fault-conflict", "0.3"],
+        &[
+            "--timeout-s",
+            "1",
+            "--fault-throttle",
+            "0.25",
+            "--fault-conflict",
+            "0.3",
+        ],
     );
     let out = dir.path().join("results");
     let data = out.to_str().unwrap();
     let run = lambench()
         .arg("--matrix")
         .arg(&matrix)
-        .args(["collect", "--endpoint-url", &emulator.url, "--test", "--yes", "--run-id", "faults", "--out", data])
-        .args(["--runtime", "python3.11", "--workload", "cpu-intensive", "--workload", "memory-intensive"])
+        .args([
+            "collect",
+            "--endpoint-url",
+            &emulator.url,
+            "--test",
+            "--yes",
+            "--run-id",
+            "faults",
+            "--out",
+            data,
+        ])
+        .args([
+            "--runtime",
+            "python3.11",
+            "--workload",
+            "cpu-intensive",
+            "--workload",
+            "memory-intensive",
+        ])
         .args(["--concurrency", "1", "--progress", "lines"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(run.status.success(), "{stdout}{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
 
     let rows = query(
         data,
@@ -45,11 +73,21 @@ fn throttles_conflicts_errors_and_timeouts_are_rows_with_their_status() {
     };
     // 2 cold + 1 warm-up + 2 warm samples per cell, each ending in its failure.
     let timeouts = get("cpu-intensive", "timeout");
-    assert_eq!(timeouts["samples"], 5, "every cpu sample timed out: {rows:?}");
-    assert_eq!(get("cpu-intensive", "ok")["n"], serde_json::Value::Null, "{rows:?}");
+    assert_eq!(
+        timeouts["samples"], 5,
+        "every cpu sample timed out: {rows:?}"
+    );
+    assert_eq!(
+        get("cpu-intensive", "ok")["n"],
+        serde_json::Value::Null,
+        "{rows:?}"
+    );
     let errors = get("memory-intensive", "error");
     assert_eq!(errors["samples"], 5, "every memory sample failed: {rows:?}");
-    assert_eq!(errors["typed"], errors["n"], "errors carry the function's error type");
+    assert_eq!(
+        errors["typed"], errors["n"],
+        "errors carry the function's error type"
+    );
     let throttled: i64 = rows
         .iter()
         .filter(|r| r["status"] == "throttled")
@@ -65,7 +103,10 @@ fn throttles_conflicts_errors_and_timeouts_are_rows_with_their_status() {
         .values()
         .map(|c| c["config_retries"].as_i64().unwrap())
         .sum();
-    assert!(retries > 0, "409s on UpdateFunctionConfiguration were retried and counted");
+    assert!(
+        retries > 0,
+        "409s on UpdateFunctionConfiguration were retried and counted"
+    );
     let counted: i64 = m["completed"]
         .as_object()
         .unwrap()
@@ -73,5 +114,8 @@ fn throttles_conflicts_errors_and_timeouts_are_rows_with_their_status() {
         .map(|c| c["throttled"].as_i64().unwrap())
         .sum();
     assert_eq!(counted, throttled, "every throttle counted in the summary");
-    assert!(stdout.contains(&format!("{throttled} throttled")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{throttled} throttled")),
+        "{stdout}"
+    );
 }

@@ -18,11 +18,20 @@ fn assert_exact(out: &Path, run: &str) {
     let rows = query(data, run, CELL_COUNTS);
     let present: Vec<(String, i64)> = rows
         .iter()
-        .map(|r| (r["function_name"].as_str().unwrap().to_string(), r["memory_mb"].as_i64().unwrap()))
+        .map(|r| {
+            (
+                r["function_name"].as_str().unwrap().to_string(),
+                r["memory_mb"].as_i64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(present, planned_cells(&m));
     for r in &rows {
-        assert_eq!((r["cold_ok"].as_i64(), r["warm_ok"].as_i64()), (Some(2), Some(2)), "{r}");
+        assert_eq!(
+            (r["cold_ok"].as_i64(), r["warm_ok"].as_i64()),
+            (Some(2), Some(2)),
+            "{r}"
+        );
         assert_eq!(r["n"], r["ids"], "{r}");
     }
     let dup = query(
@@ -30,7 +39,10 @@ fn assert_exact(out: &Path, run: &str) {
         run,
         "SELECT count(*) AS n, count(DISTINCT request_id) AS ids FROM invocations",
     );
-    assert_eq!(dup[0]["n"], dup[0]["ids"], "no duplicate request ids across the run");
+    assert_eq!(
+        dup[0]["n"], dup[0]["ids"],
+        "no duplicate request ids across the run"
+    );
 }
 
 fn collect_cmd(matrix: &Path, url: &str, out: &Path) -> assert_cmd::Command {
@@ -39,7 +51,14 @@ fn collect_cmd(matrix: &Path, url: &str, out: &Path) -> assert_cmd::Command {
         .arg(matrix)
         .args(["collect", "--endpoint-url", url, "--out"])
         .arg(out)
-        .args(["--concurrency", "1", "--progress", "lines", "--workload", "cpu-intensive"]);
+        .args([
+            "--concurrency",
+            "1",
+            "--progress",
+            "lines",
+            "--workload",
+            "cpu-intensive",
+        ]);
     cmd
 }
 
@@ -55,7 +74,14 @@ fn sigkill_mid_run_then_resume_completes_exactly() {
         .arg(&matrix)
         .args(["collect", "--endpoint-url", &emulator.url, "--out"])
         .arg(&out)
-        .args(["--concurrency", "1", "--progress", "lines", "--workload", "cpu-intensive"])
+        .args([
+            "--concurrency",
+            "1",
+            "--progress",
+            "lines",
+            "--workload",
+            "cpu-intensive",
+        ])
         .args(["--test", "--yes", "--run-id", "crash"])
         .stdout(std::process::Stdio::null())
         .spawn()
@@ -64,12 +90,19 @@ fn sigkill_mid_run_then_resume_completes_exactly() {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let parts = std::fs::read_dir(&run_dir)
-            .map(|d| d.filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().ends_with(".parquet")).count())
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".parquet"))
+                    .count()
+            })
             .unwrap_or(0);
         if parts >= 2 {
             break;
         }
-        assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be killed");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it could be killed"
+        );
         assert!(Instant::now() < deadline, "no cell completed in 120 s");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -85,8 +118,15 @@ fn sigkill_mid_run_then_resume_completes_exactly() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&resumed.stdout);
-    assert!(resumed.status.success(), "{stdout}{}", String::from_utf8_lossy(&resumed.stderr));
-    assert!(stdout.contains(&format!("{done_before} of")), "resume skips completed cells: {stdout}");
+    assert!(
+        resumed.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("{done_before} of")),
+        "resume skips completed cells: {stdout}"
+    );
     assert_eq!(manifest(&out, "crash")["sessions"], 2);
     assert_exact(&out, "crash");
 }
@@ -104,7 +144,10 @@ fn expired_credentials_stop_cleanly_and_resume() {
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert_eq!(failed.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("credentials expired"), "{stderr}");
-    assert!(stderr.contains("resume with: lambench collect --resume creds"), "{stderr}");
+    assert!(
+        stderr.contains("resume with: lambench collect --resume creds"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     let m = manifest(&out, "creds");
     assert_eq!(m["status"], "failed");

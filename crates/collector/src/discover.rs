@@ -52,11 +52,15 @@ pub async fn stack_functions(
 }
 
 /// Names of every function at a Lambda endpoint (all pages of ListFunctions).
-pub async fn endpoint_functions(client: &LambdaClient, endpoint: &str) -> Result<Vec<String>, CollectError> {
+pub async fn endpoint_functions(
+    client: &LambdaClient,
+    endpoint: &str,
+) -> Result<Vec<String>, CollectError> {
     let mut names = Vec::new();
     let mut pages = client.list_functions().into_paginator().send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| CollectError::api("list functions at", endpoint, classify(&e)))?;
+        let page =
+            page.map_err(|e| CollectError::api("list functions at", endpoint, classify(&e)))?;
         names.extend(
             page.functions()
                 .iter()

@@ -19,11 +19,17 @@ pub enum CollectError {
     },
     #[error("cannot store results in {location}: {message}")]
     Storage { location: String, message: String },
-    #[error("run {run_id} already exists in {location}; continue it with --resume {run_id}, or pick another --run-id")]
+    #[error(
+        "run {run_id} already exists in {location}; continue it with --resume {run_id}, or pick another --run-id"
+    )]
     RunExists { run_id: String, location: String },
-    #[error("no run {run_id} in {location}: there is no {location}/run_id={run_id}/manifest.json to resume from")]
+    #[error(
+        "no run {run_id} in {location}: there is no {location}/run_id={run_id}/manifest.json to resume from"
+    )]
     NoSuchRun { run_id: String, location: String },
-    #[error("the manifest of run {run_id} is unreadable ({message}); it is JSON written by lambench, restore it or start a new run")]
+    #[error(
+        "the manifest of run {run_id} is unreadable ({message}); it is JSON written by lambench, restore it or start a new run"
+    )]
     BadManifest { run_id: String, message: String },
     #[error("DynamoDB ledger table {table}: {message}")]
     Ledger { table: String, message: String },

@@ -175,10 +175,7 @@ pub fn estimate(
     e.control_calls += path.len() as u64;
     e.control_bound_s = e.control_calls as f64 / control_rate.max(0.001);
     e.concurrency_bound_s = e.busy_s / f64::from(concurrency.max(1));
-    if let Some((name, (p, seq))) = path
-        .iter()
-        .max_by(|a, b| a.1.0.total_cmp(&b.1.0))
-    {
+    if let Some((name, (p, seq))) = path.iter().max_by(|a, b| a.1.0.total_cmp(&b.1.0)) {
         e.path_bound_s = *p;
         e.longest_function = name.to_string();
         e.longest_sequential_s = *seq;

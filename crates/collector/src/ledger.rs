@@ -239,10 +239,22 @@ fn row_item(r: &Invocation) -> HashMap<String, AttributeValue> {
     }
     let opt_n = [
         ("duration_ms", r.duration_ms.map(|v| v.to_string())),
-        ("billed_duration_ms", r.billed_duration_ms.map(|v| v.to_string())),
-        ("init_duration_ms", r.init_duration_ms.map(|v| v.to_string())),
-        ("max_memory_used_mb", r.max_memory_used_mb.map(|v| v.to_string())),
-        ("client_latency_ms", r.client_latency_ms.map(|v| v.to_string())),
+        (
+            "billed_duration_ms",
+            r.billed_duration_ms.map(|v| v.to_string()),
+        ),
+        (
+            "init_duration_ms",
+            r.init_duration_ms.map(|v| v.to_string()),
+        ),
+        (
+            "max_memory_used_mb",
+            r.max_memory_used_mb.map(|v| v.to_string()),
+        ),
+        (
+            "client_latency_ms",
+            r.client_latency_ms.map(|v| v.to_string()),
+        ),
     ];
     for (k, v) in opt_n {
         if let Some(v) = v {

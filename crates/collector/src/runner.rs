@@ -126,7 +126,11 @@ impl<'a, A: LambdaApi> Runner<'a, A> {
         let mut retries = 0;
         loop {
             self.limits.control.acquire().await;
-            match self.api.update_configuration(name, cell.memory_mb, &vars).await {
+            match self
+                .api
+                .update_configuration(name, cell.memory_mb, &vars)
+                .await
+            {
                 Ok(()) => break,
                 Err(e)
                     if matches!(e.kind, ErrorKind::Conflict | ErrorKind::Throttled)

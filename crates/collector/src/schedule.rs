@@ -73,7 +73,9 @@ async fn execute<A: LambdaApi>(
     let runner = Runner::new(api, limits, options, progress);
     let mut groups = plan.groups();
     // Longest paths first, so they are not the ones left waiting for the budget.
-    groups.sort_by(|a, b| group_path(plan, parallelism, b).total_cmp(&group_path(plan, parallelism, a)));
+    groups.sort_by(|a, b| {
+        group_path(plan, parallelism, b).total_cmp(&group_path(plan, parallelism, a))
+    });
     let runner = &runner;
     let done = &done;
     try_join_all(groups.iter().map(|steps| async move {

@@ -138,7 +138,10 @@ impl LambdaApi for SdkLambda {
         Ok(Invoked {
             log_tail,
             function_error: out.function_error().map(str::to_string),
-            payload: out.payload().map(|p| p.as_ref().to_vec()).unwrap_or_default(),
+            payload: out
+                .payload()
+                .map(|p| p.as_ref().to_vec())
+                .unwrap_or_default(),
         })
     }
 }

@@ -117,7 +117,11 @@ impl Sink {
     }
 
     /// Marks the run finished (complete, interrupted or failed) with a reason.
-    pub async fn finish(&self, status: RunStatus, reason: Option<String>) -> Result<(), CollectError> {
+    pub async fn finish(
+        &self,
+        status: RunStatus,
+        reason: Option<String>,
+    ) -> Result<(), CollectError> {
         let mut m = self.manifest.lock().await;
         m.status = status;
         m.stop_reason = reason;

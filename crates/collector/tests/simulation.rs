@@ -89,10 +89,15 @@ impl SimLambda {
     fn control_call(&self) -> Result<(), ApiError> {
         let mut s = self.stats.lock().unwrap();
         let now = Instant::now();
-        s.control_calls.retain(|t| now.duration_since(*t) < Duration::from_secs(1));
+        s.control_calls
+            .retain(|t| now.duration_since(*t) < Duration::from_secs(1));
         if s.control_calls.len() >= 15 {
             s.quota_violations += 1;
-            return Err(ApiError::new(ErrorKind::Throttled, Some("TooManyRequestsException"), "Rate exceeded"));
+            return Err(ApiError::new(
+                ErrorKind::Throttled,
+                Some("TooManyRequestsException"),
+                "Rate exceeded",
+            ));
         }
         s.control_calls.push(now);
         Ok(())
@@ -119,12 +124,20 @@ impl LambdaApi for SimLambda {
     ) -> Result<(), ApiError> {
         tokio::time::sleep(Duration::from_millis(80)).await;
         self.control_call()?;
-        assert_eq!(variables.get("DYNAMODB_TABLE_NAME").map(String::as_str), Some("t"), "variables merged, not replaced");
+        assert_eq!(
+            variables.get("DYNAMODB_TABLE_NAME").map(String::as_str),
+            Some("t"),
+            "variables merged, not replaced"
+        );
         let settle = Duration::from_secs_f64(1.5 * self.noise(0.33));
         let mut fs = self.functions.lock().unwrap();
         let f = fs.get_mut(function).unwrap();
         if Instant::now() < f.settled_at {
-            return Err(ApiError::new(ErrorKind::Conflict, Some("ResourceConflictException"), "update in progress"));
+            return Err(ApiError::new(
+                ErrorKind::Conflict,
+                Some("ResourceConflictException"),
+                "update in progress",
+            ));
         }
         f.memory_mb = memory_mb;
         f.version += 1;
@@ -149,7 +162,11 @@ impl LambdaApi for SimLambda {
             let mut s = self.stats.lock().unwrap();
             if s.in_flight >= self.account_concurrency {
                 s.quota_violations += 1;
-                return Err(ApiError::new(ErrorKind::Throttled, Some("TooManyRequestsException"), "Rate exceeded"));
+                return Err(ApiError::new(
+                    ErrorKind::Throttled,
+                    Some("TooManyRequestsException"),
+                    "Rate exceeded",
+                ));
             }
             s.in_flight += 1;
             s.invocations += 1;
@@ -162,12 +179,19 @@ impl LambdaApi for SimLambda {
             let idle = f.envs.iter().position(|e| !e.busy && e.version == version);
             let cold = idle.is_none();
             let slot = idle.unwrap_or_else(|| {
-                f.envs.push(Env { version, busy: false });
+                f.envs.push(Env {
+                    version,
+                    busy: false,
+                });
                 f.envs.len() - 1
             });
             f.envs[slot].busy = true;
             let d = duration_ms(&f.spec, f.network, f.memory_mb) * self.noise(0.05);
-            let init = if cold { init_ms(&f.spec) * self.noise(0.2) } else { 0.0 };
+            let init = if cold {
+                init_ms(&f.spec) * self.noise(0.2)
+            } else {
+                0.0
+            };
             (slot, cold, d, init, f.memory_mb)
         };
         tokio::time::sleep(Duration::from_secs_f64((duration + init) / 1000.0)).await;
@@ -179,13 +203,21 @@ impl LambdaApi for SimLambda {
             self.stats.lock().unwrap().in_flight -= 1;
         }
         tokio::time::sleep(Duration::from_millis(7)).await;
-        let init_field = if cold { format!("\tInit Duration: {init:.2} ms") } else { String::new() };
+        let init_field = if cold {
+            format!("\tInit Duration: {init:.2} ms")
+        } else {
+            String::new()
+        };
         let log_tail = format!(
             "REPORT RequestId: {}\tDuration: {duration:.2} ms\tBilled Duration: {} ms\tMemory Size: {memory} MB\tMax Memory Used: 60 MB{init_field}\t\n",
             uuid_like(&self.rng),
             (duration + init).ceil() as i64,
         );
-        Ok(Invoked { log_tail, function_error: None, payload: b"{}".to_vec() })
+        Ok(Invoked {
+            log_tail,
+            function_error: None,
+            payload: b"{}".to_vec(),
+        })
     }
 }
 
@@ -198,12 +230,24 @@ fn uuid_like(rng: &Mutex<SplitMix64>) -> String {
 async fn production_plan_fits_within_1_2x_of_its_lower_bound() {
     let matrix = Matrix::builtin().unwrap();
     let mode = matrix.mode("production").unwrap();
-    let plan = Plan::new(&matrix, "production", mode, &matrix.functions(), &Filters::default());
+    let plan = Plan::new(
+        &matrix,
+        "production",
+        mode,
+        &matrix.functions(),
+        &Filters::default(),
+    );
     assert_eq!(plan.cells.len(), 294);
     let (concurrency, control_rate) = (900, 15.0);
     let parallelism = allocate_parallelism(&plan, concurrency, 100);
     let est = estimate::estimate(&plan, &parallelism, concurrency, control_rate, "us-east-1");
-    let sequential = estimate::estimate(&plan, &parallelism.keys().map(|k| (k.clone(), 1)).collect(), 1, control_rate, "us-east-1");
+    let sequential = estimate::estimate(
+        &plan,
+        &parallelism.keys().map(|k| (k.clone(), 1)).collect(),
+        1,
+        control_rate,
+        "us-east-1",
+    );
 
     let api = SimLambda::new(&matrix, 1000);
     let location = Location {
@@ -233,11 +277,25 @@ async fn production_plan_fits_within_1_2x_of_its_lower_bound() {
     };
     let sink = Sink::create(location, manifest, None).await.unwrap();
     let limits = Limits::new(control_rate, 100.0, concurrency);
-    let options = RunOptions { run_id: "sim".into(), ..RunOptions::default() };
+    let options = RunOptions {
+        run_id: "sim".into(),
+        ..RunOptions::default()
+    };
     let start = Instant::now();
-    let end = lambench_collector::run(&api, &sink, &options, &limits, &Silent, std::future::pending()).await.unwrap();
+    let end = lambench_collector::run(
+        &api,
+        &sink,
+        &options,
+        &limits,
+        &Silent,
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
     let makespan = start.elapsed().as_secs_f64();
-    let RunEnd::Complete(counts) = end else { panic!("not complete: {end:?}") };
+    let RunEnd::Complete(counts) = end else {
+        panic!("not complete: {end:?}")
+    };
 
     let lb = est.lower_bound_s();
     let stats = api.stats.lock().unwrap();
@@ -261,10 +319,26 @@ async fn production_plan_fits_within_1_2x_of_its_lower_bound() {
     );
     assert_eq!(stats.quota_violations, 0, "the limiters kept every quota");
     assert_eq!(counts.throttled, 0);
-    assert_eq!(counts.cold_came_back_warm, 0, "every cold batch started cold");
-    assert_eq!(counts.rows as u64, plan.invocations(&parallelism), "every planned invocation is a row");
+    assert_eq!(
+        counts.cold_came_back_warm, 0,
+        "every cold batch started cold"
+    );
+    assert_eq!(
+        counts.rows as u64,
+        plan.invocations(&parallelism),
+        "every planned invocation is a row"
+    );
     assert_eq!(stats.invocations, counts.rows as u64);
-    assert!(makespan >= lb * 0.95, "the lower bound (of mean durations) holds within noise: {makespan} < {lb}");
-    assert!(makespan <= 1.2 * lb, "makespan {makespan:.0} s is over 1.2x the lower bound {lb:.0} s");
-    assert!(makespan <= 3600.0 * 1.1, "production run takes about an hour at most: {makespan:.0} s");
+    assert!(
+        makespan >= lb * 0.95,
+        "the lower bound (of mean durations) holds within noise: {makespan} < {lb}"
+    );
+    assert!(
+        makespan <= 1.2 * lb,
+        "makespan {makespan:.0} s is over 1.2x the lower bound {lb:.0} s"
+    );
+    assert!(
+        makespan <= 3600.0 * 1.1,
+        "production run takes about an hour at most: {makespan:.0} s"
+    );
 }

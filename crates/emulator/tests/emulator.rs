@@ -362,6 +362,7 @@ async fn idle_environments_are_retired_and_faults_are_injected() {
             throttle: 0.5,
             conflict: 1.0,
             control_latency: Duration::from_millis(100),
+            expire_credentials_after: None,
         },
         ..EmulatorOptions::default()
     };

@@ -109,8 +109,8 @@ pub fn to_bytes(rows: &[Invocation]) -> Result<Vec<u8>, String> {
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .build();
-    let mut writer = ArrowWriter::try_new(Vec::new(), batch.schema(), Some(props))
-        .map_err(|e| e.to_string())?;
+    let mut writer =
+        ArrowWriter::try_new(Vec::new(), batch.schema(), Some(props)).map_err(|e| e.to_string())?;
     writer.write(&batch).map_err(|e| e.to_string())?;
     writer.into_inner().map_err(|e| e.to_string())
 }

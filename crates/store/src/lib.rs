@@ -64,8 +64,8 @@ impl Location {
                 "not a folder; pass the folder that holds run_id=... partitions",
             ));
         }
-        let url = Url::from_directory_path(&abs)
-            .map_err(|()| bad("cannot turn the path into a URL"))?;
+        let url =
+            Url::from_directory_path(&abs).map_err(|()| bad("cannot turn the path into a URL"))?;
         Ok(Location {
             display: data.into(),
             url,

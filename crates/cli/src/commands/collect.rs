@@ -43,18 +43,20 @@ pub async fn run(matrix: &Matrix, args: &CollectArgs) -> anyhow::Result<()> {
 }
 
 fn mode_name(args: &CollectArgs) -> anyhow::Result<&'static str> {
-    Ok(match (args.test, args.balanced, args.production, &args.resume) {
-        (true, ..) => "test",
-        (_, true, ..) => "balanced",
-        (_, _, true, _) => "production",
-        (.., Some(_)) => "resume",
-        _ => {
-            return Err(UsageError(
-                "choose a mode: --test, --balanced or --production (or --resume RUN_ID)".into(),
-            )
-            .into());
-        }
-    })
+    Ok(
+        match (args.test, args.balanced, args.production, &args.resume) {
+            (true, ..) => "test",
+            (_, true, ..) => "balanced",
+            (_, _, true, _) => "production",
+            (.., Some(_)) => "resume",
+            _ => {
+                return Err(UsageError(
+                    "choose a mode: --test, --balanced or --production (or --resume RUN_ID)".into(),
+                )
+                .into());
+            }
+        },
+    )
 }
 
 fn ledger(matrix: &Matrix, args: &CollectArgs, target: &Target) -> Option<Ledger> {
@@ -150,9 +152,20 @@ fn print_plan(
 ) {
     let functions: std::collections::BTreeSet<_> =
         plan.cells.iter().map(|c| &c.function.name).collect();
-    let e = estimate(plan, parallelism, concurrency, args.control_rate, &target.region);
-    let (pmin, pmax) = parallelism.values().fold((u32::MAX, 0), |(a, b), &p| (a.min(p), b.max(p)));
-    println!("plan: mode {} against {}", plan.mode_name, target.description);
+    let e = estimate(
+        plan,
+        parallelism,
+        concurrency,
+        args.control_rate,
+        &target.region,
+    );
+    let (pmin, pmax) = parallelism
+        .values()
+        .fold((u32::MAX, 0), |(a, b), &p| (a.min(p), b.max(p)));
+    println!(
+        "plan: mode {} against {}",
+        plan.mode_name, target.description
+    );
     println!(
         "  {} functions x memory sizes = {} cells; per cell {} cold (verified) + 1 flagged warm-up per warm environment + {} warm",
         functions.len(),
@@ -222,7 +235,11 @@ async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Res
         session: m.sessions,
         backend: m.backend.clone(),
         region: m.region.clone(),
-        poll_interval: std::time::Duration::from_millis(if target.backend == "aws" { 250 } else { 20 }),
+        poll_interval: std::time::Duration::from_millis(if target.backend == "aws" {
+            250
+        } else {
+            20
+        }),
         ..RunOptions::default()
     };
     let limits = Limits::new(m.control_rate, 100.0, m.concurrency);

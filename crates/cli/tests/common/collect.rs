@@ -14,8 +14,14 @@ use super::{lambench, repo_root};
 pub fn small_matrix(dir: &Path, iterations: u64, size_mb: u64, memory: &str) -> PathBuf {
     let text = std::fs::read_to_string(repo_root().join("bench.toml")).expect("bench.toml");
     let text = text
-        .replace("event = { iterations = 500000 }", &format!("event = {{ iterations = {iterations} }}"))
-        .replace("event = { sizeMb = 100 }", &format!("event = {{ sizeMb = {size_mb} }}"));
+        .replace(
+            "event = { iterations = 500000 }",
+            &format!("event = {{ iterations = {iterations} }}"),
+        )
+        .replace(
+            "event = { sizeMb = 100 }",
+            &format!("event = {{ sizeMb = {size_mb} }}"),
+        );
     let text: String = text
         .lines()
         .map(|l| {
@@ -76,16 +82,23 @@ impl EmulatorProcess {
 /// Runs SQL over one run and returns the rows as JSON objects.
 pub fn query(data: &str, run: &str, sql: &str) -> Vec<Value> {
     let out = lambench()
-        .args(["analyze", "--data", data, "--run", run, "--format", "json", "--query", sql])
+        .args([
+            "analyze", "--data", data, "--run", run, "--format", "json", "--query", sql,
+        ])
         .output()
         .expect("run analyze");
-    assert!(out.status.success(), "analyze failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "analyze failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("JSON rows")
 }
 
 /// The run's manifest.
 pub fn manifest(out: &Path, run: &str) -> Value {
-    let text = std::fs::read_to_string(out.join(format!("run_id={run}/manifest.json"))).expect("manifest");
+    let text =
+        std::fs::read_to_string(out.join(format!("run_id={run}/manifest.json"))).expect("manifest");
     serde_json::from_str(&text).expect("manifest JSON")
 }
 

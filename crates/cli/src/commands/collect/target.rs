@@ -38,9 +38,7 @@ impl Target {
             }
             (None, false) => None,
         };
-        let needs_sdk = endpoint.is_none()
-            || args.stack.is_some()
-            || args.ledger_table.is_some();
+        let needs_sdk = endpoint.is_none() || args.stack.is_some() || args.ledger_table.is_some();
         let sdk = if needs_sdk {
             let mut loader = aws_config::defaults(BehaviorVersion::latest());
             if let Some(r) = &args.region {
