@@ -68,44 +68,7 @@ fn sigkill_mid_run_then_resume_completes_exactly() {
     let matrix = small_matrix(dir.path(), 2000, 2, "256, 512, 1024, 1769");
     let emulator = EmulatorProcess::start(&matrix, &[]);
     let out = dir.path().join("results");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lambench"))
-        .current_dir(common::repo_root())
-        .arg("--matrix")
-        .arg(&matrix)
-        .args(["collect", "--endpoint-url", &emulator.url, "--out"])
-        .arg(&out)
-        .args([
-            "--concurrency",
-            "1",
-            "--progress",
-            "lines",
-            "--workload",
-            "cpu-intensive",
-        ])
-        .args(["--test", "--yes", "--run-id", "crash"])
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let run_dir = out.join("run_id=crash");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let parts = std::fs::read_dir(&run_dir)
-            .map(|d| {
-                d.filter_map(Result::ok)
-                    .filter(|e| e.file_name().to_string_lossy().ends_with(".parquet"))
-                    .count()
-            })
-            .unwrap_or(0);
-        if parts >= 2 {
-            break;
-        }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the run ended before it could be killed"
-        );
-        assert!(Instant::now() < deadline, "no cell completed in 120 s");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let mut child = start_and_wait(&matrix, &emulator.url, &out, "crash", 2);
     child.kill().unwrap(); // SIGKILL: no chance to clean up.
     child.wait().unwrap();
     let before = manifest(&out, "crash");
@@ -129,6 +92,83 @@ fn sigkill_mid_run_then_resume_completes_exactly() {
     );
     assert_eq!(manifest(&out, "crash")["sessions"], 2);
     assert_exact(&out, "crash");
+}
+
+/// Starts a test-mode run in the background and waits until `parts` cells are stored.
+fn start_and_wait(
+    matrix: &Path,
+    url: &str,
+    out: &Path,
+    run: &str,
+    parts: usize,
+) -> std::process::Child {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lambench"))
+        .current_dir(common::repo_root())
+        .arg("--matrix")
+        .arg(matrix)
+        .args(["collect", "--endpoint-url", url, "--out"])
+        .arg(out)
+        .args([
+            "--concurrency",
+            "1",
+            "--progress",
+            "lines",
+            "--workload",
+            "cpu-intensive",
+        ])
+        .args(["--test", "--yes", "--run-id", run])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let run_dir = out.join(format!("run_id={run}"));
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let stored = std::fs::read_dir(&run_dir)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".parquet"))
+                    .count()
+            })
+            .unwrap_or(0);
+        if stored >= parts {
+            return child;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it could be stopped"
+        );
+        assert!(Instant::now() < deadline, "no cell completed in 120 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn ctrl_c_stores_complete_cells_and_prints_the_resume_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let matrix = small_matrix(dir.path(), 2000, 2, "256, 512, 1024, 1769");
+    let emulator = EmulatorProcess::start(&matrix, &[]);
+    let out = dir.path().join("results");
+    let child = start_and_wait(&matrix, &emulator.url, &out, "intr", 1);
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("resume with: lambench collect --resume intr"),
+        "{stderr}"
+    );
+    let m = manifest(&out, "intr");
+    assert_eq!(m["status"], "interrupted");
+    collect_cmd(&matrix, &emulator.url, &out)
+        .args(["--resume", "intr"])
+        .assert()
+        .success();
+    assert_exact(&out, "intr");
 }
 
 #[test]
