@@ -29,6 +29,8 @@ pub enum Command {
     Matrix(MatrixArgs),
     /// Run the benchmark: forced, verified cold starts and warm samples per (function, memory).
     Collect(CollectArgs),
+    /// Write a static HTML report (tables, SVG charts, bootstrap intervals) of a run.
+    Report(ReportArgs),
     /// Run a local Lambda service (Invoke/configuration API + Runtime API) with the real handlers.
     Emulate(EmulateArgs),
     /// Build the deployment zip of every function (handlers/), for the architectures this
@@ -324,6 +326,40 @@ pub enum ProgressArg {
     Auto,
     Bars,
     Lines,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  lambench report --data results --run 2026-11-30T10-00-00Z\n  lambench report --data s3://my-bucket/lambench --run new --baseline old --out site/\n  lambench report --data results --run lambda-perf        # imported cold-start data\n\nThe site (index.html, one page per workload, quality.html, style.css, charts/*.svg) needs no\nJavaScript and no network: open it from disk or publish the folder as it is."
+)]
+pub struct ReportArgs {
+    /// Folder or s3://bucket/prefix holding run_id=<id>/*.parquet.
+    #[arg(long, env = "LAMBENCH_DATA", default_value = "results", value_name = "DIR|S3_URL")]
+    pub data: String,
+
+    /// The run to report on (default: the only run there, else all runs together).
+    #[arg(long, value_name = "RUN_ID")]
+    pub run: Option<String>,
+
+    /// Compare every cell's median with this run's and flag significant regressions.
+    #[arg(long, value_name = "RUN_ID")]
+    pub baseline: Option<String>,
+
+    /// Output folder (default: reports/<run>); replaced as a whole when the report is written.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Price region (default: the data's region if the price table has it, else us-east-1).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Bootstrap resamples per interval (seeded: the same data gives the same report).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub resamples: usize,
+
+    /// Title of the report.
+    #[arg(long, default_value = "lambench: arm64 vs x86_64 on AWS Lambda")]
+    pub title: String,
 }
 
 #[derive(Debug, Args)]

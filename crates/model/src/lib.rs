@@ -4,6 +4,7 @@
 //! there is one definition of each: the benchmark [`matrix`], the [`record`] written for every
 //! invocation, the [`report`] parser for Lambda's `REPORT` lines and the [`price`] model.
 
+pub mod bootstrap;
 pub mod matrix;
 pub mod parquet_out;
 pub mod price;

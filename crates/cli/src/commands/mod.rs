@@ -6,6 +6,7 @@ mod emulate;
 mod import;
 mod matrix;
 mod package;
+mod report;
 
 use std::path::Path;
 
@@ -21,6 +22,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(ImportCommand::LambdaPerf(args)) => import::lambda_perf(args),
         Command::Matrix(args) => matrix::run(&load_matrix(cli.matrix.as_deref())?, &args),
         Command::Collect(args) => collect::run(&load_matrix(cli.matrix.as_deref())?, &args).await,
+        Command::Report(args) => report::run(args).await,
         Command::Emulate(args) => emulate::run(&load_matrix(cli.matrix.as_deref())?, &args).await,
         Command::Package(args) => package::run(&load_matrix(cli.matrix.as_deref())?, &args),
     }
@@ -44,6 +46,12 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             || e.is::<lambench_model::MatrixError>()
             || e.is::<lambench_model::parquet_out::WriteError>()
             || e.is::<UsageError>()
+            || e.downcast_ref::<lambench_report::Error>().is_some_and(|r| {
+                matches!(
+                    r,
+                    lambench_report::Error::Analyzer(_) | lambench_report::Error::NoSamples
+                )
+            })
             || e.downcast_ref::<lambench_collector::CollectError>()
                 .is_some_and(|c| !c.resumable())
     });

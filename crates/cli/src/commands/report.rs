@@ -1,0 +1,49 @@
+//! `lambench report`: the static HTML report of a run.
+
+use std::path::PathBuf;
+
+use lambench_analyzer::DataLocation;
+use lambench_model::bootstrap::Bootstrap;
+use lambench_report::ReportOptions;
+
+use super::UsageError;
+use crate::cli::ReportArgs;
+
+pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
+    if args.resamples < 100 {
+        return Err(UsageError("--resamples must be at least 100 for a 95% interval".into()).into());
+    }
+    let location = DataLocation::resolve(&args.data).await?;
+    let run = match args.run {
+        Some(r) => Some(r),
+        None => {
+            let runs = location.list().await?.runs;
+            (runs.len() == 1).then(|| runs[0].clone())
+        }
+    };
+    let out = args.out.unwrap_or_else(|| {
+        PathBuf::from("reports").join(run.as_deref().unwrap_or("all-runs"))
+    });
+    let options = ReportOptions {
+        out: out.clone(),
+        run,
+        baseline: args.baseline,
+        region: args.region,
+        bootstrap: Bootstrap {
+            resamples: args.resamples,
+            ..Bootstrap::default()
+        },
+        title: args.title,
+    };
+    let started = std::time::Instant::now();
+    let built = lambench_report::build(&location, &options).await?;
+    println!(
+        "wrote {} ({} cells, {} charts, {} files) in {:.1}s",
+        out.join("index.html").display(),
+        built.cells,
+        built.charts,
+        built.files.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,206 @@
+//! `lambench report` on a fixture dataset: the files, every chart valid SVG, numbers in the
+//! pages equal to the SQL results, data text HTML-escaped, baseline comparison, cold-only
+//! (lambda-perf) data, bad input; and headless Chromium loading the site from disk.
+
+mod common;
+
+use std::path::Path;
+
+use common::{lambench, lambda_perf_files};
+use lambench_analyzer::synthetic;
+use lambench_model::{Matrix, parquet_out};
+use serde_json::Value;
+
+/// Two runs of synthetic data (8 cold + 40 warm per cell, ~1% failures whose messages hold
+/// `<`, `>`, `&` and quotes), the second a little slower.
+fn fixture(root: &Path) {
+    let matrix = Matrix::builtin().unwrap();
+    let rows = synthetic::invocations(&matrix, 8, 40, 42);
+    parquet_out::write_part(root, "current", "part-0", &rows).unwrap();
+    let mut slower = synthetic::invocations(&matrix, 8, 40, 7);
+    for r in &mut slower {
+        r.duration_ms = r.duration_ms.map(|d| d * 1.3);
+    }
+    parquet_out::write_part(root, "old", "part-0", &slower).unwrap();
+}
+
+fn report(data: &Path, out: &Path, extra: &[&str]) -> String {
+    let output = lambench()
+        .args(["report", "--data"])
+        .arg(data)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    stdout
+}
+
+fn query(data: &Path, sql: &str) -> Vec<Value> {
+    let out = lambench()
+        .args(["analyze", "--data"])
+        .arg(data)
+        .args(["--run", "current", "--format", "json", "--query", sql])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn report_files_charts_numbers_and_escaping() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    fixture(&data);
+    let out = dir.path().join("site");
+    let stdout = report(&data, &out, &["--run", "current", "--baseline", "old"]);
+    assert!(stdout.contains("294 cells"), "{stdout}");
+
+    let matrix = Matrix::builtin().unwrap();
+    for w in matrix.workloads.keys() {
+        assert!(out.join(format!("workload-{w}.html")).is_file(), "page for {w}");
+    }
+    for f in ["index.html", "quality.html", "style.css"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let charts: Vec<_> = std::fs::read_dir(out.join("charts")).unwrap().map(|e| e.unwrap().path()).collect();
+    // Per workload: speedup, pareto, cold, tail; per workload × runtime: duration and cost.
+    assert_eq!(charts.len(), 3 * 4 + 3 * 7 * 2, "{charts:?}");
+    for c in &charts {
+        let text = std::fs::read_to_string(c).unwrap();
+        let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", c.display()));
+        assert_eq!(doc.root_element().tag_name().name(), "svg", "{}", c.display());
+        assert!(text.contains("<text"), "labelled: {}", c.display());
+    }
+
+    // Every page links only to files that exist (no external fetches).
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    for page in ["index.html", "quality.html", "workload-cpu-intensive.html"] {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        for link in html.split(['"', '\'']).filter(|s| s.ends_with(".svg") || s.ends_with(".css") || s.ends_with(".html")) {
+            assert!(!link.contains("://"), "external reference {link} in {page}");
+            assert!(out.join(link).is_file(), "{page} links to missing {link}");
+        }
+    }
+
+    // Numbers: the warm median and cost per cell in the workload page equal SQL's.
+    let page = std::fs::read_to_string(out.join("workload-memory-intensive.html")).unwrap();
+    let sql = query(
+        &data,
+        "SELECT runtime, architecture, memory_mb, percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50, \
+         1e6 * avg(lambda_cost_usd(architecture, memory_mb, billed_duration_ms)) AS usd \
+         FROM invocations WHERE workload = 'memory-intensive' AND start_type = 'warm' AND status = 'ok' AND NOT is_warmup \
+         GROUP BY runtime, architecture, memory_mb",
+    );
+    assert_eq!(sql.len(), 7 * 2 * 9);
+    for r in &sql {
+        // Formatted to 2 decimals; a value on a rounding boundary may print either way.
+        let p50 = r["p50"].as_f64().unwrap();
+        let found = [p50 - 1e-7, p50, p50 + 1e-7]
+            .iter()
+            .any(|v| page.contains(&format!("{v:.2} [")));
+        assert!(found, "median {p50:.2} of {r} in the page");
+        let usd = format!("${:.4}", r["usd"].as_f64().unwrap());
+        assert!(page.contains(&usd), "cost {usd} of {r} in the page");
+    }
+    let failures = query(&data, "SELECT count(*) AS n FROM invocations WHERE status <> 'ok'");
+    assert!(failures[0]["n"].as_i64().unwrap() > 0);
+
+    // Text from the data is escaped, never markup.
+    let quality = std::fs::read_to_string(out.join("quality.html")).unwrap();
+    assert!(quality.contains("process exited &lt;unexpectedly&gt; &amp; &quot;badly&quot;"));
+    assert!(!quality.contains("<unexpectedly>"));
+    assert!(quality.contains("Runtime.ExitError"));
+
+    // The baseline was 30% slower: this run is an improvement nearly everywhere.
+    assert!(index.contains("Change against baseline run old"));
+    assert!(index.matches("class=\"improvement\"").count() > 200, "significant improvements flagged");
+    assert!(index.contains("Should I switch to arm64?"));
+    assert!(index.contains("arm64 faster"));
+}
+
+#[test]
+fn cold_start_only_data_gets_cold_start_pages() {
+    let files = lambda_perf_files();
+    if files.is_empty() {
+        eprintln!("SKIPPED: no lambda-perf data (../shared/data/lambda-perf or LAMBENCH_SHARED_DATA)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    lambench()
+        .args(["import", "lambda-perf"])
+        .args(&files[..files.len().min(3)])
+        .arg("--out")
+        .arg(&data)
+        .assert()
+        .success();
+    let out = dir.path().join("site");
+    report(&data, &out, &[]);
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("cold starts only"), "says why there is no warm comparison");
+    let cold: Vec<_> = std::fs::read_dir(out.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(cold.iter().any(|f| f.starts_with("cold-")), "{cold:?}");
+    assert!(cold.iter().all(|f| f.starts_with("cold-")), "only cold-start charts: {cold:?}");
+}
+
+#[test]
+fn bad_input_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    lambench()
+        .args(["report", "--data"])
+        .arg(dir.path().join("nope"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("does not exist"));
+    let data = dir.path().join("data");
+    fixture(&data);
+    lambench()
+        .args(["report", "--data"])
+        .arg(&data)
+        .args(["--run", "missing"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no run \"missing\""));
+}
+
+#[test]
+fn chromium_loads_the_report_from_disk() {
+    let chromium = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| std::process::Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()));
+    let Some(chromium) = chromium else {
+        assert!(std::env::var("CI").is_err(), "chromium is required under CI (.ci/run installs it)");
+        eprintln!("SKIPPED: no chromium (apt install chromium)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    fixture(&data);
+    let out = dir.path().join("site");
+    report(&data, &out, &["--run", "current"]);
+    let shot = std::env::var_os("LAMBENCH_SCREENSHOT")
+        .map_or_else(|| dir.path().join("shot.png"), std::path::PathBuf::from);
+    for page in ["index.html", "workload-cpu-intensive.html", "quality.html"] {
+        let url = format!("file://{}", out.join(page).display());
+        let run = std::process::Command::new(chromium)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"])
+            .args(["--enable-logging=stderr", "--v=0", "--window-size=1280,1800"])
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(&url)
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&run.stderr);
+        assert!(run.status.success(), "{page}: {log}");
+        for bad in ["ERR_FILE_NOT_FOUND", "Failed to load resource", "Uncaught", "CONSOLE"] {
+            assert!(!log.contains(bad), "{page}: {bad} in the browser log:\n{log}");
+        }
+        let png = std::fs::read(&shot).unwrap();
+        assert!(png.starts_with(b"\x89PNG") && png.len() > 20_000, "{page}: a real screenshot");
+    }
+}

@@ -1,0 +1,54 @@
+//! Cost per million warm invocations vs memory size for one runtime and workload, both
+//! architectures (price model × mean Billed Duration, plus the request charge).
+
+use plotters::prelude::*;
+
+use super::{FONT, HEIGHT, WIDTH, arch_color, log_range, memory_label, number_label, render};
+use crate::analysis::CellStats;
+use crate::error::Result;
+
+pub fn chart(title: &str, cells: &[&CellStats]) -> Result<String> {
+    let with_cost: Vec<_> = cells.iter().filter(|c| c.usd_per_million.is_some()).collect();
+    let x = log_range(with_cost.iter().map(|c| c.memory_mb as f64));
+    let y = log_range(with_cost.iter().filter_map(|c| c.usd_per_million));
+    render(title, (WIDTH, HEIGHT), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 18))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(x.log_scale(), y.log_scale())?;
+        chart
+            .configure_mesh()
+            .x_desc("Memory (MB, log scale)")
+            .y_desc("USD per 1M warm invocations (log)")
+            .x_label_formatter(&memory_label)
+            .y_label_formatter(&number_label)
+            .label_style((FONT, 13))
+            .draw()?;
+        for arch in ["arm64", "x86_64"] {
+            let color = arch_color(arch);
+            let pts: Vec<(f64, f64)> = with_cost
+                .iter()
+                .filter(|c| c.architecture == arch)
+                .filter_map(|c| c.usd_per_million.map(|u| (c.memory_mb as f64, u)))
+                .collect();
+            if pts.is_empty() {
+                continue;
+            }
+            chart
+                .draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))?
+                .label(arch)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+            chart.draw_series(pts.iter().map(|p| TriangleMarker::new(*p, 4, color.filled())))?;
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.3))
+            .label_font((FONT, 13))
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()?;
+        Ok(())
+    })
+}

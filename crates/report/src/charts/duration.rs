@@ -1,0 +1,66 @@
+//! Median warm duration vs memory size for one runtime and workload: both architectures, each
+//! with its 95% bootstrap interval as a band.
+
+use plotters::prelude::*;
+
+use super::{FONT, HEIGHT, WIDTH, arch_color, log_range, memory_label, number_label, render};
+use crate::analysis::CellStats;
+use crate::error::Result;
+
+pub fn chart(title: &str, cells: &[&CellStats]) -> Result<String> {
+    let with_median: Vec<_> = cells.iter().filter(|c| c.median.is_some()).collect();
+    let x = log_range(with_median.iter().map(|c| c.memory_mb as f64));
+    let y = log_range(with_median.iter().flat_map(|c| {
+        let m = c.median.unwrap_or(crate::analysis::Est { value: 1.0, lo: 1.0, hi: 1.0 });
+        [m.lo, m.hi]
+    }));
+    render(title, (WIDTH, HEIGHT), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 18))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(x.log_scale(), y.log_scale())?;
+        chart
+            .configure_mesh()
+            .x_desc("Memory (MB, log scale)")
+            .y_desc("Median warm duration (ms, log)")
+            .x_label_formatter(&memory_label)
+            .y_label_formatter(&number_label)
+            .label_style((FONT, 13))
+            .draw()?;
+        for arch in ["arm64", "x86_64"] {
+            let color = arch_color(arch);
+            let pts: Vec<_> = with_median
+                .iter()
+                .filter(|c| c.architecture == arch)
+                .filter_map(|c| c.median.map(|m| (c.memory_mb as f64, m)))
+                .collect();
+            if pts.is_empty() {
+                continue;
+            }
+            let mut band: Vec<(f64, f64)> = pts.iter().map(|(x, m)| (*x, m.hi)).collect();
+            band.extend(pts.iter().rev().map(|(x, m)| (*x, m.lo)));
+            chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.18))))?;
+            chart
+                .draw_series(LineSeries::new(
+                    pts.iter().map(|(x, m)| (*x, m.value)),
+                    color.stroke_width(2),
+                ))?
+                .label(format!("{arch} (band: 95% CI)"))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+            chart.draw_series(
+                pts.iter()
+                    .map(|(x, m)| Circle::new((*x, m.value), 3, color.filled())),
+            )?;
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.3))
+            .label_font((FONT, 13))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()?;
+        Ok(())
+    })
+}

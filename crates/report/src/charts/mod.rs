@@ -1,0 +1,89 @@
+//! SVG charts (plotters), one file per chart family. Colour-blind-safe Okabe–Ito colours,
+//! units on every axis, sized to be legible at the width the pages show them (720 px).
+
+pub mod cold_start;
+pub mod cost;
+pub mod duration;
+pub mod pareto;
+pub mod speedup;
+pub mod tail;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// arm64 and x86_64 colours (Okabe–Ito blue and vermillion).
+pub const ARM: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub const X86: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+
+/// Series colours for runtimes (Okabe–Ito without yellow, which vanishes on white).
+pub const SERIES: [RGBColor; 7] = [
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x56, 0xB4, 0xE9),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0x00, 0x72, 0xB2),
+    RGBColor(0xD5, 0x5E, 0x00),
+    RGBColor(0xCC, 0x79, 0xA7),
+    RGBColor(0x00, 0x00, 0x00),
+];
+
+pub const WIDTH: u32 = 720;
+pub const HEIGHT: u32 = 400;
+pub const FONT: &str = "sans-serif";
+
+/// The colour of an architecture.
+pub fn arch_color(arch: &str) -> RGBColor {
+    if arch == "arm64" { ARM } else { X86 }
+}
+
+pub type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+/// Renders one chart into an SVG string.
+pub fn render(
+    what: &str,
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> DrawResult,
+) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let drawn = root
+            .fill(&WHITE)
+            .map_err(|e| e.to_string())
+            .and_then(|()| draw(&root).map_err(|e| e.to_string()))
+            .and_then(|()| root.present().map_err(|e| e.to_string()));
+        drawn.map_err(|message| Error::Render {
+            what: what.into(),
+            message,
+        })?;
+    }
+    Ok(svg)
+}
+
+/// A log-scale axis range around `values` with a little room on both sides.
+pub fn log_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if !lo.is_finite() {
+        return 1.0..10.0;
+    }
+    (lo / 1.25)..(hi * 1.25).max(lo * 1.5)
+}
+
+/// Memory sizes as tick labels (`1769`, not `1.8e3`).
+pub fn memory_label(v: &f64) -> String {
+    format!("{}", v.round() as i64)
+}
+
+/// Compact numbers for log axes.
+pub fn number_label(v: &f64) -> String {
+    if *v >= 100.0 {
+        format!("{:.0}", v)
+    } else if *v >= 1.0 {
+        format!("{:.1}", v)
+    } else {
+        format!("{:.3}", v)
+    }
+}

@@ -1,0 +1,92 @@
+//! Cost vs latency for every cell of a workload: each point a (runtime, architecture, memory),
+//! the Pareto front (no other cell both cheaper and faster) drawn as a step line.
+
+use plotters::prelude::*;
+
+use super::{FONT, WIDTH, arch_color, log_range, number_label, render};
+use crate::analysis::CellStats;
+use crate::error::Result;
+
+/// The cells on the Pareto front of (cost, median), cheapest first.
+pub fn front(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut sorted: Vec<(f64, f64)> = points.to_vec();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for p in sorted {
+        if out.last().is_none_or(|last| p.1 < last.1) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+pub fn chart(title: &str, cells: &[&CellStats]) -> Result<String> {
+    let pts: Vec<(f64, f64, &str)> = cells
+        .iter()
+        .filter_map(|c| {
+            c.usd_per_million
+                .zip(c.median)
+                .map(|(u, m)| (u, m.value, c.architecture.as_str()))
+        })
+        .collect();
+    let x = log_range(pts.iter().map(|p| p.0));
+    let y = log_range(pts.iter().map(|p| p.1));
+    let front = front(&pts.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>());
+    render(title, (WIDTH, 440), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 18))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(x.log_scale(), y.log_scale())?;
+        chart
+            .configure_mesh()
+            .x_desc("USD per 1M warm invocations (log)")
+            .y_desc("Median warm duration (ms, log)")
+            .x_label_formatter(&number_label)
+            .y_label_formatter(&number_label)
+            .label_style((FONT, 13))
+            .draw()?;
+        for arch in ["arm64", "x86_64"] {
+            let color = arch_color(arch);
+            chart
+                .draw_series(
+                    pts.iter()
+                        .filter(|p| p.2 == arch)
+                        .map(|p| Circle::new((p.0, p.1), 4, color.filled())),
+                )?
+                .label(arch)
+                .legend(move |(x, y)| Circle::new((x + 8, y), 4, color.filled()));
+        }
+        let mut steps = Vec::new();
+        for (i, p) in front.iter().enumerate() {
+            if i > 0 {
+                steps.push((p.0, front[i - 1].1));
+            }
+            steps.push(*p);
+        }
+        chart
+            .draw_series(LineSeries::new(steps, BLACK.stroke_width(1)))?
+            .label("Pareto front")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK));
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.3))
+            .label_font((FONT, 13))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::front;
+
+    #[test]
+    fn front_keeps_only_undominated_points() {
+        let pts = [(1.0, 10.0), (2.0, 5.0), (3.0, 6.0), (4.0, 1.0), (1.5, 12.0)];
+        assert_eq!(front(&pts), vec![(1.0, 10.0), (2.0, 5.0), (4.0, 1.0)]);
+    }
+}

@@ -1,0 +1,70 @@
+//! arm64 speedup (median x86_64 / median arm64) vs memory size, one line per runtime, with the
+//! 95% bootstrap interval as error bars; above the dashed 1.0 line arm64 is faster.
+
+use plotters::prelude::*;
+
+use super::{FONT, HEIGHT, SERIES, WIDTH, log_range, memory_label, render};
+use crate::analysis::Comparison;
+use crate::error::Result;
+
+pub fn chart(title: &str, comparisons: &[&Comparison]) -> Result<String> {
+    let with: Vec<_> = comparisons.iter().filter(|c| c.speedup.is_some()).collect();
+    let x = log_range(with.iter().map(|c| c.memory_mb as f64));
+    let (lo, hi) = with
+        .iter()
+        .filter_map(|c| c.speedup)
+        .fold((1.0f64, 1.0f64), |(lo, hi), s| (lo.min(s.lo), hi.max(s.hi)));
+    let pad = (hi - lo).max(0.1) * 0.1;
+    let mut runtimes: Vec<&str> = with.iter().map(|c| c.runtime.as_str()).collect();
+    runtimes.dedup();
+    runtimes.sort_unstable();
+    runtimes.dedup();
+    render(title, (WIDTH, HEIGHT), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 18))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(x.clone().log_scale(), (lo - pad)..(hi + pad))?;
+        chart
+            .configure_mesh()
+            .x_desc("Memory (MB, log scale)")
+            .y_desc("arm64 speedup (x86_64 / arm64 median)")
+            .x_label_formatter(&memory_label)
+            .label_style((FONT, 13))
+            .draw()?;
+        chart.draw_series(DashedLineSeries::new(
+            [(x.start, 1.0), (x.end, 1.0)],
+            6,
+            4,
+            BLACK.mix(0.6).stroke_width(1),
+        ))?;
+        for (i, runtime) in runtimes.iter().enumerate() {
+            let color = SERIES[i % SERIES.len()];
+            let pts: Vec<_> = with
+                .iter()
+                .filter(|c| c.runtime == *runtime)
+                .filter_map(|c| c.speedup.map(|s| (c.memory_mb as f64, s)))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(
+                    pts.iter().map(|(x, s)| (*x, s.value)),
+                    color.stroke_width(2),
+                ))?
+                .label(*runtime)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+            chart.draw_series(
+                pts.iter()
+                    .map(|(x, s)| ErrorBar::new_vertical(*x, s.lo, s.value, s.hi, color.filled(), 6)),
+            )?;
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.3))
+            .label_font((FONT, 13))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()?;
+        Ok(())
+    })
+}

@@ -1,0 +1,202 @@
+//! The report's inputs, all read through SQL files in `queries/` (embedded here, listed in the
+//! report beside each figure), so any number can be re-run with `lambench analyze --sql`.
+
+use std::collections::BTreeMap;
+
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::compute::cast;
+use arrow::datatypes::{DataType, Float64Type, Int64Type};
+use lambench_analyzer::{Analyzer, SqlOrigin};
+
+use crate::error::{Error, Result};
+
+/// A query the report runs: its path in the repository and its text.
+#[derive(Debug, Clone, Copy)]
+pub struct Query {
+    pub path: &'static str,
+    pub sql: &'static str,
+}
+
+macro_rules! query {
+    ($path:literal) => {
+        Query {
+            path: $path,
+            sql: include_str!(concat!("../../../", $path)),
+        }
+    };
+}
+
+pub const SAMPLES: Query = query!("queries/report/samples.sql");
+pub const QUALITY: Query = query!("queries/report/quality.sql");
+pub const META: Query = query!("queries/report/meta.sql");
+pub const VERSIONS: Query = query!("queries/report/runtime_versions.sql");
+pub const ERRORS: Query = query!("queries/errors.sql");
+pub const COST: Query = query!("queries/cost_per_million.sql");
+
+/// A cell: workload, runtime, memory size, architecture (in the order pages are laid out).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CellKey {
+    pub workload: String,
+    pub runtime: String,
+    pub memory_mb: i64,
+    pub architecture: String,
+}
+
+/// One cell's samples.
+#[derive(Debug, Clone, Default)]
+pub struct Samples {
+    pub warm_ms: Vec<f64>,
+    pub warm_billed_ms: Vec<f64>,
+    pub init_ms: Vec<f64>,
+    pub cold_billed_ms: Vec<f64>,
+}
+
+/// A query result as rows of strings and numbers by column name.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// One value of a [`Table`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Table {
+    pub fn get(&self, row: usize, column: &str) -> &Value {
+        self.columns
+            .iter()
+            .position(|c| c == column)
+            .and_then(|i| self.rows.get(row).and_then(|r| r.get(i)))
+            .unwrap_or(&Value::Null)
+    }
+}
+
+impl Value {
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            Value::Text(s) => s,
+            _ => "",
+        }
+    }
+}
+
+async fn run(analyzer: &Analyzer, q: Query) -> Result<Vec<RecordBatch>> {
+    Ok(analyzer
+        .query(q.sql, &SqlOrigin::File(q.path.into()))
+        .await?
+        .batches)
+}
+
+/// Runs a query and returns its rows as a [`Table`].
+pub async fn table(analyzer: &Analyzer, q: Query) -> Result<Table> {
+    let result = analyzer.query(q.sql, &SqlOrigin::File(q.path.into())).await?;
+    let columns: Vec<String> = result.schema.fields().iter().map(|f| f.name().clone()).collect();
+    let mut rows = Vec::new();
+    for batch in &result.batches {
+        let cols: Vec<Vec<Value>> = (0..batch.num_columns())
+            .map(|i| values(batch.column(i).as_ref()))
+            .collect::<Result<_>>()?;
+        for r in 0..batch.num_rows() {
+            rows.push(cols.iter().map(|c| c[r].clone()).collect());
+        }
+    }
+    Ok(Table { columns, rows })
+}
+
+fn values(col: &dyn Array) -> Result<Vec<Value>> {
+    let n = col.len();
+    Ok(match col.data_type() {
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::UInt32 | DataType::UInt64 => {
+            let c = cast(col, &DataType::Int64)?;
+            let a = c.as_primitive::<Int64Type>();
+            (0..n).map(|i| if a.is_null(i) { Value::Null } else { Value::Int(a.value(i)) }).collect()
+        }
+        DataType::Float32 | DataType::Float64 | DataType::Decimal128(..) => {
+            let c = cast(col, &DataType::Float64)?;
+            let a = c.as_primitive::<Float64Type>();
+            (0..n).map(|i| if a.is_null(i) { Value::Null } else { Value::Float(a.value(i)) }).collect()
+        }
+        _ => {
+            let c = cast(col, &DataType::Utf8)?;
+            let a = c.as_string::<i32>();
+            (0..n).map(|i| if a.is_null(i) { Value::Null } else { Value::Text(a.value(i).to_string()) }).collect()
+        }
+    })
+}
+
+fn strings(batch: &RecordBatch, name: &str) -> Result<Vec<String>> {
+    let col = column(batch, name)?;
+    let c = cast(col.as_ref(), &DataType::Utf8)?;
+    let a = c.as_string::<i32>();
+    Ok((0..a.len()).map(|i| a.value(i).to_string()).collect())
+}
+
+fn floats(batch: &RecordBatch, name: &str) -> Result<Vec<Option<f64>>> {
+    let col = column(batch, name)?;
+    let c = cast(col.as_ref(), &DataType::Float64)?;
+    let a = c.as_primitive::<Float64Type>();
+    Ok((0..a.len()).map(|i| (!a.is_null(i)).then(|| a.value(i))).collect())
+}
+
+fn column<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a arrow::array::ArrayRef> {
+    batch.column_by_name(name).ok_or_else(|| Error::Query {
+        path: SAMPLES.path.into(),
+        message: format!("no column {name}"),
+    })
+}
+
+/// Every cell's samples (from `samples.sql`).
+pub async fn samples(analyzer: &Analyzer) -> Result<BTreeMap<CellKey, Samples>> {
+    let mut cells: BTreeMap<CellKey, Samples> = BTreeMap::new();
+    for batch in run(analyzer, SAMPLES).await? {
+        let (w, r, a, s) = (
+            strings(&batch, "workload")?,
+            strings(&batch, "runtime")?,
+            strings(&batch, "architecture")?,
+            strings(&batch, "start_type")?,
+        );
+        let memory = floats(&batch, "memory_mb")?;
+        let duration = floats(&batch, "duration_ms")?;
+        let billed = floats(&batch, "billed_ms")?;
+        let init = floats(&batch, "init_duration_ms")?;
+        for i in 0..batch.num_rows() {
+            let key = CellKey {
+                workload: w[i].clone(),
+                runtime: r[i].clone(),
+                memory_mb: memory[i].unwrap_or(0.0) as i64,
+                architecture: a[i].clone(),
+            };
+            let cell = cells.entry(key).or_default();
+            if s[i] == "cold" {
+                if let Some(v) = init[i] {
+                    cell.init_ms.push(v);
+                }
+                if let Some(v) = billed[i] {
+                    cell.cold_billed_ms.push(v);
+                }
+            } else {
+                if let Some(v) = duration[i] {
+                    cell.warm_ms.push(v);
+                }
+                if let Some(v) = billed[i] {
+                    cell.warm_billed_ms.push(v);
+                }
+            }
+        }
+    }
+    Ok(cells)
+}

@@ -1,0 +1,24 @@
+//! Why a report could not be built; each message says what to do.
+
+use thiserror::Error;
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error(transparent)]
+    Analyzer(#[from] lambench_analyzer::Error),
+    #[error("query {path} returned an unexpected shape: {message}")]
+    Query { path: String, message: String },
+    #[error("cannot convert a query result: {0}")]
+    Arrow(#[from] arrow::error::ArrowError),
+    #[error("cannot render {what}: {message}")]
+    Render { what: String, message: String },
+    #[error("cannot write the report to {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("no successful samples to report on; check `lambench analyze --sql queries/errors.sql`")]
+    NoSamples,
+}

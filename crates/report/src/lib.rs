@@ -1,0 +1,322 @@
+//! `lambench report`: a static HTML site answering, per runtime, workload and memory size, "is
+//! arm64 faster, is it cheaper, by how much, how sure are we, and which memory size?".
+//!
+//! Flow: SQL files in `queries/` through the analyzer ([`data`]) → bootstrap statistics and
+//! findings ([`analysis`], [`baseline`]) → SVG charts ([`charts`], one file per family) →
+//! pages from `templates/` ([`site`]), written atomically. No JavaScript; works from `file://`.
+
+pub mod analysis;
+pub mod baseline;
+pub mod charts;
+pub mod data;
+pub mod error;
+pub mod quality;
+pub mod site;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use lambench_analyzer::{Analyzer, DataLocation};
+use lambench_model::bootstrap::Bootstrap;
+use lambench_model::price::{DEFAULT_PRICE_REGION, PRICES_AS_OF, PriceTable};
+use lambench_model::Architecture;
+use minijinja::{Value, context};
+use serde::Serialize;
+
+use analysis::{CellStats, Findings};
+use data::{CellKey, Samples, Table};
+pub use error::{Error, Result};
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub out: PathBuf,
+    /// The run to report on (all data when `None`).
+    pub run: Option<String>,
+    pub baseline: Option<String>,
+    /// Price region; default: the data's region when the price table has it, else us-east-1.
+    pub region: Option<String>,
+    pub bootstrap: Bootstrap,
+    pub title: String,
+}
+
+/// What was built.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub files: Vec<String>,
+    pub charts: usize,
+    pub cells: usize,
+}
+
+/// A chart on a page.
+#[derive(Debug, Clone, Serialize)]
+struct Figure {
+    file: String,
+    alt: String,
+    caption: String,
+    query: &'static str,
+}
+
+/// Builds the report for `opts.run` at `location` into `opts.out`.
+pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Built> {
+    let analyzer = Analyzer::open(location, opts.run.as_deref()).await?;
+    let samples = data::samples(&analyzer).await?;
+    if samples.is_empty() {
+        return Err(Error::NoSamples);
+    }
+    let meta = data::table(&analyzer, data::META).await?;
+    let region = price_region(opts, &meta);
+    let findings = analysis::findings(&samples, &opts.bootstrap, &region);
+    let baseline = match &opts.baseline {
+        Some(run) => {
+            let base = Analyzer::open(location, Some(run)).await?;
+            let base_samples = data::samples(&base).await?;
+            Some((run.clone(), baseline::changes(&samples, &base_samples, &opts.bootstrap)))
+        }
+        None => None,
+    };
+    let planned = match &opts.run {
+        Some(run) => quality::planned(location, run).await,
+        None => None,
+    };
+    let quality_table = data::table(&analyzer, data::QUALITY).await?;
+    let errors = data::table(&analyzer, data::ERRORS).await?;
+    let versions = data::table(&analyzer, data::VERSIONS).await?;
+
+    let env = site::environment()?;
+    let mut files: site::Files = vec![("style.css".into(), site::STYLE.into())];
+    let workloads: BTreeSet<&str> = findings.cells.iter().map(|c| c.workload.as_str()).collect();
+    let nav: Vec<_> = workloads
+        .iter()
+        .map(|w| context! { name => w, page => format!("workload-{}.html", slug(w)) })
+        .collect();
+    let common = common_context(opts, &meta, &region, planned.as_ref(), &versions, nav);
+
+    let mut index_charts = Vec::new();
+    for w in &workloads {
+        let comps: Vec<_> = findings.comparisons.iter().filter(|c| c.workload == *w).collect();
+        if comps.iter().any(|c| c.speedup.is_some()) {
+            let file = format!("charts/speedup-{}.svg", slug(w));
+            let title = format!("{w}: arm64 speedup by memory size");
+            files.push((file.clone(), charts::speedup::chart(&title, &comps)?));
+            index_charts.push(figure(file, &title, "Above the dashed line arm64 is faster; bars: 95% bootstrap interval.", data::SAMPLES.path));
+        }
+    }
+    let index = site::page(
+        &env,
+        "index.html",
+        context! {
+            ..common.clone(),
+            ..context! {
+                switches => Value::from_serialize(&findings.switches),
+                comparisons => Value::from_serialize(&findings.comparisons),
+                recommendations => Value::from_serialize(&findings.recommendations),
+                charts => Value::from_serialize(&index_charts),
+                cold_only => findings.cells.iter().all(|c| c.warm_n == 0),
+                baseline => baseline.as_ref().map(|(run, changes)| context! { run => run, changes => Value::from_serialize(changes) }),
+            }
+        },
+    )?;
+    files.push(("index.html".into(), index));
+    for w in &workloads {
+        let (page, figures) = workload_page(&env, &common, w, &findings, &samples)?;
+        files.extend(figures);
+        files.push((format!("workload-{}.html", slug(w)), page));
+    }
+    let (rows, missing) = quality::rows(&quality_table, planned.as_ref());
+    let quality = site::page(
+        &env,
+        "quality.html",
+        context! {
+            ..common.clone(),
+            ..context! {
+                quality => Value::from_serialize(&rows),
+                missing => Value::from_serialize(&missing),
+                errors => Value::from_serialize(rows_of(&errors)),
+                version_rows => Value::from_serialize(rows_of(&versions)),
+                planned_known => planned.is_some(),
+            }
+        },
+    )?;
+    files.push(("quality.html".into(), quality));
+    site::write(&opts.out, &files)?;
+    Ok(Built {
+        charts: files.iter().filter(|(f, _)| f.ends_with(".svg")).count(),
+        files: files.into_iter().map(|(f, _)| f).collect(),
+        cells: findings.cells.len(),
+    })
+}
+
+fn workload_page(
+    env: &minijinja::Environment<'_>,
+    common: &Value,
+    w: &str,
+    findings: &Findings,
+    samples: &BTreeMap<CellKey, Samples>,
+) -> Result<(String, site::Files)> {
+    let cells: Vec<&CellStats> = findings.cells.iter().filter(|c| c.workload == w).collect();
+    let mut files = Vec::new();
+    let mut figures = Vec::new();
+    let s = slug(w);
+    if cells.iter().any(|c| c.median.is_some() && c.usd_per_million.is_some()) {
+        let file = format!("charts/pareto-{s}.svg");
+        let title = format!("{w}: cost vs latency, every runtime × architecture × memory");
+        files.push((file.clone(), charts::pareto::chart(&title, &cells)?));
+        figures.push(figure(file, &title, "Points on the black line are Pareto-optimal: nothing else is both cheaper and faster.", data::SAMPLES.path));
+    }
+    let groups = cold_groups(w, samples);
+    if !groups.is_empty() {
+        let file = format!("charts/cold-{s}.svg");
+        let title = format!("{w}: cold-start Init Duration");
+        files.push((file.clone(), charts::cold_start::chart(&title, &groups)?));
+        figures.push(figure(file, &title, "Boxes: quartiles; whiskers: 5th–95th percentile; memory sizes pooled; blue arm64, vermillion x86_64.", data::SAMPLES.path));
+    }
+    let bars = tail_bars(&cells);
+    if !bars.is_empty() {
+        let file = format!("charts/tail-{s}.svg");
+        let title = format!("{w}: p99/p50 tail ratio (median over memory sizes)");
+        files.push((file.clone(), charts::tail::chart(&title, &bars)?));
+        figures.push(figure(file, &title, "Lower is more consistent; 1.0 would be no tail at all.", data::SAMPLES.path));
+    }
+    let runtimes: BTreeSet<&str> = cells.iter().map(|c| c.runtime.as_str()).collect();
+    for r in runtimes {
+        let rc: Vec<&CellStats> = cells.iter().copied().filter(|c| c.runtime == r).collect();
+        if rc.iter().any(|c| c.median.is_some()) {
+            let file = format!("charts/duration-{s}-{}.svg", slug(r));
+            let title = format!("{w} · {r}: median warm duration");
+            files.push((file.clone(), charts::duration::chart(&title, &rc)?));
+            figures.push(figure(file, &title, "Bands: 95% bootstrap interval of the median.", data::SAMPLES.path));
+            let file = format!("charts/cost-{s}-{}.svg", slug(r));
+            let title = format!("{w} · {r}: cost per million warm invocations");
+            files.push((file.clone(), charts::cost::chart(&title, &rc)?));
+            figures.push(figure(file, &title, "Price model × mean Billed Duration + request charge.", data::COST.path));
+        }
+    }
+    let page = site::page(
+        env,
+        "workload.html",
+        context! {
+            ..common.clone(),
+            ..context! {
+                workload => w,
+                cells => Value::from_serialize(&cells),
+                charts => Value::from_serialize(&figures),
+            }
+        },
+    )?;
+    Ok((page, files))
+}
+
+fn figure(file: String, title: &str, caption: &str, query: &'static str) -> Figure {
+    Figure {
+        file,
+        alt: title.to_string(),
+        caption: format!("{title}. {caption}"),
+        query,
+    }
+}
+
+fn cold_groups(w: &str, samples: &BTreeMap<CellKey, Samples>) -> Vec<charts::cold_start::Group> {
+    let mut pooled: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
+    for (k, s) in samples.iter().filter(|(k, _)| k.workload == w) {
+        pooled
+            .entry((k.runtime.clone(), k.architecture.clone()))
+            .or_default()
+            .extend(&s.init_ms);
+    }
+    pooled
+        .into_iter()
+        .filter(|(_, v)| v.len() >= 5)
+        .map(|((r, a), values)| charts::cold_start::Group {
+            label: format!("{r} {a}"),
+            architecture: a,
+            values,
+        })
+        .collect()
+}
+
+fn tail_bars(cells: &[&CellStats]) -> Vec<charts::tail::Bar> {
+    let mut by: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
+    for c in cells {
+        if let Some(t) = c.tail_ratio {
+            by.entry((c.runtime.clone(), c.architecture.clone())).or_default().push(t);
+        }
+    }
+    by.into_iter()
+        .map(|((r, a), mut v)| {
+            v.sort_by(f64::total_cmp);
+            charts::tail::Bar {
+                label: format!("{r} {a}"),
+                architecture: a,
+                ratio: lambench_model::stats::quantile_sorted(&v, 0.5).unwrap_or(1.0),
+            }
+        })
+        .collect()
+}
+
+fn rows_of(t: &Table) -> Vec<BTreeMap<String, data::Value>> {
+    t.rows
+        .iter()
+        .map(|r| t.columns.iter().cloned().zip(r.iter().cloned()).collect())
+        .collect()
+}
+
+fn price_region(opts: &ReportOptions, meta: &Table) -> String {
+    if let Some(r) = &opts.region {
+        return r.clone();
+    }
+    let data_region = meta.get(0, "region").as_str();
+    if PriceTable.region(data_region).is_ok() {
+        data_region.to_string()
+    } else {
+        DEFAULT_PRICE_REGION.to_string()
+    }
+}
+
+fn common_context(
+    opts: &ReportOptions,
+    meta: &Table,
+    region: &str,
+    planned: Option<&quality::Planned>,
+    versions: &Table,
+    nav: Vec<Value>,
+) -> Value {
+    let prices = PriceTable.region(region).ok();
+    let gb_s = |a| prices.map_or(0.0, |p| p.tiers(a)[0].usd_per_gb_s);
+    let attempts: f64 = (0..meta.rows.len()).filter_map(|r| meta.get(r, "attempts").as_f64()).sum();
+    let version_list: BTreeSet<String> = (0..versions.rows.len())
+        .map(|r| format!("{} {}", versions.get(r, "runtime").as_str(), versions.get(r, "runtime_version").as_str()))
+        .collect();
+    context! {
+        title => opts.title,
+        run => opts.run.clone().unwrap_or_else(|| "all runs".into()),
+        workloads => nav,
+        backend => meta.get(0, "backend").as_str(),
+        region => meta.get(0, "region").as_str(),
+        first_invocation => meta.get(0, "first_invocation").as_str(),
+        last_invocation => meta.get(0, "last_invocation").as_str(),
+        attempts => attempts as i64,
+        price_region => region,
+        prices_as_of => PRICES_AS_OF,
+        arm_gb_s => format!("{:.10}", gb_s(Architecture::Arm64)),
+        x86_gb_s => format!("{:.10}", gb_s(Architecture::X86_64)),
+        per_request => format!("{:.7}", prices.map_or(0.0, |p| p.usd_per_request)),
+        mode => planned.map_or("unknown (no manifest)".to_string(), |p| p.mode.clone()),
+        planned => planned.map_or("unknown".to_string(), |p| format!("{} cold + {} warm", p.cold, p.warm)),
+        versions => version_list.into_iter().collect::<Vec<_>>(),
+        version => env!("CARGO_PKG_VERSION"),
+        resamples => opts.bootstrap.resamples,
+        generated => chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
+        q => context! {
+            samples => data::SAMPLES.path, cost => data::COST.path, quality => data::QUALITY.path,
+            errors => data::ERRORS.path, versions => data::VERSIONS.path,
+        },
+    }
+}
+
+/// A safe file-name fragment.
+pub fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c.to_ascii_lowercase() } else { '-' })
+        .collect()
+}

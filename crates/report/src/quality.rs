@@ -1,0 +1,135 @@
+//! The data-quality section: per cell, what the plan asked for (the run's manifest.json, when
+//! there is one) against what the data holds; cells planned but absent are listed too.
+
+use std::collections::BTreeSet;
+
+use lambench_analyzer::DataLocation;
+use object_store::ObjectStoreExt;
+use serde::Serialize;
+
+use crate::data::Table;
+
+/// What the run planned, from its manifest.
+#[derive(Debug, Clone, Default)]
+pub struct Planned {
+    pub mode: String,
+    pub cold: i64,
+    pub warm: i64,
+    /// (workload, runtime, architecture, memory)
+    pub cells: BTreeSet<(String, String, String, i64)>,
+}
+
+/// Reads `run_id=<run>/manifest.json` under the data location, if it is there.
+pub async fn planned(location: &DataLocation, run: &str) -> Option<Planned> {
+    let path = location
+        .prefix
+        .clone()
+        .join(format!("run_id={run}").as_str())
+        .join("manifest.json");
+    let bytes = location.store.get(&path).await.ok()?.bytes().await.ok()?;
+    let m: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let plan = &m["plan"];
+    let cells = plan["cells"]
+        .as_array()?
+        .iter()
+        .filter_map(|c| {
+            let f = &c["function"];
+            Some((
+                f["workload"].as_str()?.to_string(),
+                f["runtime"].as_str()?.to_string(),
+                f["architecture"].as_str()?.to_string(),
+                c["memory_mb"].as_i64()?,
+            ))
+        })
+        .collect();
+    Some(Planned {
+        mode: plan["mode_name"].as_str().unwrap_or("?").to_string(),
+        cold: plan["mode"]["cold"].as_i64()?,
+        warm: plan["mode"]["warm"].as_i64()?,
+        cells,
+    })
+}
+
+/// One row of the planned-vs-obtained table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub workload: String,
+    pub runtime: String,
+    pub architecture: String,
+    pub memory_mb: i64,
+    pub attempts: i64,
+    pub cold_ok: i64,
+    pub warm_ok: i64,
+    pub warmups: i64,
+    pub failed: i64,
+    pub throttled: i64,
+    pub cold_came_back_warm: i64,
+    pub status: String,
+    /// CSS class: `short` when the cell is below plan or below 5 samples.
+    pub flag: &'static str,
+}
+
+/// Rows from `quality.sql`, judged against the plan, and the planned cells with no data.
+pub fn rows(table: &Table, planned: Option<&Planned>) -> (Vec<Row>, Vec<Row>) {
+    let int = |r, c| table.get(r, c).as_f64().unwrap_or(0.0) as i64;
+    let mut seen = BTreeSet::new();
+    let mut rows = Vec::new();
+    for r in 0..table.rows.len() {
+        let key = (
+            table.get(r, "workload").as_str().to_string(),
+            table.get(r, "runtime").as_str().to_string(),
+            table.get(r, "architecture").as_str().to_string(),
+            int(r, "memory_mb"),
+        );
+        let (cold_ok, warm_ok) = (int(r, "cold_ok"), int(r, "warm_ok"));
+        let status = match planned {
+            Some(p) if cold_ok < p.cold || warm_ok < p.warm => {
+                format!("short: {cold_ok}/{} cold, {warm_ok}/{} warm", p.cold, p.warm)
+            }
+            _ if cold_ok.max(warm_ok) < 5 => "too few samples for intervals".to_string(),
+            Some(_) => "complete".to_string(),
+            None => "ok".to_string(),
+        };
+        let flag = if status == "complete" || status == "ok" { "" } else { "short" };
+        rows.push(Row {
+            workload: key.0.clone(),
+            runtime: key.1.clone(),
+            architecture: key.2.clone(),
+            memory_mb: key.3,
+            attempts: int(r, "attempts"),
+            cold_ok,
+            warm_ok,
+            warmups: int(r, "warmups"),
+            failed: int(r, "failed"),
+            throttled: int(r, "throttled"),
+            cold_came_back_warm: int(r, "cold_came_back_warm"),
+            status,
+            flag,
+        });
+        seen.insert(key);
+    }
+    let missing = planned
+        .map(|p| {
+            p.cells
+                .iter()
+                .filter(|c| !seen.contains(*c))
+                .map(|(w, r, a, m)| Row {
+                    workload: w.clone(),
+                    runtime: r.clone(),
+                    architecture: a.clone(),
+                    memory_mb: *m,
+                    attempts: 0,
+                    cold_ok: 0,
+                    warm_ok: 0,
+                    warmups: 0,
+                    failed: 0,
+                    throttled: 0,
+                    cold_came_back_warm: 0,
+                    status: "planned, no data".into(),
+                    flag: "short",
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (rows, missing)
+}

@@ -1,0 +1,88 @@
+//! Rendering pages from the templates in `templates/` (minijinja, HTML auto-escaping on: any
+//! text from the data is escaped) and writing the site atomically: everything goes to a
+//! temporary folder beside `out`, which then replaces `out`.
+
+use std::path::{Path, PathBuf};
+
+use minijinja::{Environment, Value};
+
+use crate::analysis::Est;
+use crate::error::{Error, Result};
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("workload.html", include_str!("../templates/workload.html")),
+    ("quality.html", include_str!("../templates/quality.html")),
+];
+pub const STYLE: &str = include_str!("../templates/style.css");
+
+/// The template environment with lambench's number filters.
+pub fn environment() -> Result<Environment<'static>> {
+    let mut env = Environment::new();
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source).map_err(|e| render_err(name, e))?;
+    }
+    env.add_filter("num", |v: Option<f64>, digits: Option<usize>| match v {
+        Some(v) if v.is_finite() => format!("{v:.*}", digits.unwrap_or(2)),
+        _ => "–".to_string(),
+    });
+    env.add_filter("usd", |v: Option<f64>| match v {
+        Some(v) if v.is_finite() => format!("${v:.4}"),
+        _ => "–".to_string(),
+    });
+    env.add_filter("pct", |v: Option<f64>| match v {
+        Some(v) if v.is_finite() => format!("{v:+.1}%"),
+        _ => "–".to_string(),
+    });
+    env.add_filter("est", |v: Value, digits: Option<usize>| -> String {
+        let d = digits.unwrap_or(2);
+        match serde_json::to_value(&v).ok().and_then(|j| serde_json::from_value::<Est>(j).ok()) {
+            Some(e) => format!("{:.*} [{:.*}, {:.*}]", d, e.value, d, e.lo, d, e.hi),
+            None => "not enough data".to_string(),
+        }
+    });
+    Ok(env)
+}
+
+fn render_err(what: &str, e: minijinja::Error) -> Error {
+    Error::Render {
+        what: what.into(),
+        message: format!("{e:#}"),
+    }
+}
+
+/// Renders `template` with `context`.
+pub fn page(env: &Environment<'_>, template: &str, context: Value) -> Result<String> {
+    env.get_template(template)
+        .and_then(|t| t.render(context))
+        .map_err(|e| render_err(template, e))
+}
+
+/// Files of the site, relative path and contents.
+pub type Files = Vec<(String, String)>;
+
+/// Writes the files into a fresh folder and swaps it in for `out`, so readers never see half a
+/// report and an old report never keeps stale pages.
+pub fn write(out: &Path, files: &Files) -> Result<()> {
+    let io = |path: &Path, source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+    let name = out.file_name().map_or("report".into(), |n| n.to_string_lossy().into_owned());
+    let tmp: PathBuf = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    for (rel, contents) in files {
+        let path = tmp.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        }
+        std::fs::write(&path, contents).map_err(|e| io(&path, e))?;
+    }
+    if out.exists() {
+        std::fs::remove_dir_all(out).map_err(|e| io(out, e))?;
+    }
+    std::fs::rename(&tmp, out).map_err(|e| io(out, e))
+}
