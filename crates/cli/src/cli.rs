@@ -334,7 +334,12 @@ pub enum ProgressArg {
 )]
 pub struct ReportArgs {
     /// Folder or s3://bucket/prefix holding run_id=<id>/*.parquet.
-    #[arg(long, env = "LAMBENCH_DATA", default_value = "results", value_name = "DIR|S3_URL")]
+    #[arg(
+        long,
+        env = "LAMBENCH_DATA",
+        default_value = "results",
+        value_name = "DIR|S3_URL"
+    )]
     pub data: String,
 
     /// The run to report on (default: the only run there, else all runs together).

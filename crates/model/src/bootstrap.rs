@@ -200,8 +200,14 @@ mod tests {
         assert_eq!(Verdict::from_speedup(speedup), Verdict::Arm64Faster);
         assert!((speedup.unwrap().value - 103.0 / 83.0).abs() < 1e-9);
         let same = b.median_ratio(&arm, &arm.iter().rev().copied().collect::<Vec<_>>());
-        assert_eq!(Verdict::from_speedup(same), Verdict::NoSignificantDifference);
-        assert_eq!(Verdict::from_speedup(b.median_ratio(&arm[..3], &arm)), Verdict::NotEnoughData);
+        assert_eq!(
+            Verdict::from_speedup(same),
+            Verdict::NoSignificantDifference
+        );
+        assert_eq!(
+            Verdict::from_speedup(b.median_ratio(&arm[..3], &arm)),
+            Verdict::NotEnoughData
+        );
     }
 
     #[test]

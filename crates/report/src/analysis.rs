@@ -124,7 +124,9 @@ pub fn cell_stats(key: &CellKey, s: &Samples, boot: &Bootstrap, region: &str) ->
         p90: boot.quantile(&s.warm_ms, 0.9).map(Est::from),
         p99,
         cv: cv(&s.warm_ms),
-        tail_ratio: median.zip(p99).and_then(|(m, p)| (m.value > 0.0).then(|| p.value / m.value)),
+        tail_ratio: median
+            .zip(p99)
+            .and_then(|(m, p)| (m.value > 0.0).then(|| p.value / m.value)),
         cold_n: s.init_ms.len(),
         init_median: boot.quantile(&s.init_ms, 0.5).map(Est::from),
         usd_per_million: cost(&s.warm_billed_ms),
@@ -175,7 +177,8 @@ fn comparisons(
         }
         let speedup = boot.median_ratio(&x86.warm_ms, &arm.warm_ms);
         let cost = |a: &str| {
-            find(cells, &key.workload, &key.runtime, key.memory_mb, a).and_then(|c| c.usd_per_million)
+            find(cells, &key.workload, &key.runtime, key.memory_mb, a)
+                .and_then(|c| c.usd_per_million)
         };
         let (arm_cost, x86_cost) = (cost("arm64"), cost("x86_64"));
         out.push(Comparison {
@@ -197,7 +200,9 @@ fn comparisons(
 /// Cheapest, fastest and balanced memory per (workload, runtime, architecture), over the
 /// cells with a warm median and a cost.
 pub fn recommendations(cells: &[CellStats]) -> Vec<Recommendation> {
-    let mut groups: BTreeMap<(&str, &str, &str), Vec<(i64, f64, f64)>> = BTreeMap::new();
+    /// (memory, median ms, USD per million) of one memory size.
+    type Point = (i64, f64, f64);
+    let mut groups: BTreeMap<(&str, &str, &str), Vec<Point>> = BTreeMap::new();
     for c in cells {
         if let (Some(m), Some(cost)) = (c.median, c.usd_per_million) {
             groups
@@ -211,12 +216,13 @@ pub fn recommendations(cells: &[CellStats]) -> Vec<Recommendation> {
         .filter_map(|((w, r, a), points)| {
             let max_t = points.iter().map(|p| p.1).fold(0.0, f64::max);
             let max_c = points.iter().map(|p| p.2).fold(0.0, f64::max);
-            let by = |f: &dyn Fn(&(i64, f64, f64)) -> f64| {
+            let by = |f: &dyn Fn(&Point) -> f64| {
                 points.iter().min_by(|x, y| f(x).total_cmp(&f(y))).copied()
             };
             let cheapest = by(&|p| p.2)?;
             let fastest = by(&|p| p.1)?;
-            let balanced = by(&|p| p.1 / max_t.max(f64::MIN_POSITIVE) + p.2 / max_c.max(f64::MIN_POSITIVE))?;
+            let balanced =
+                by(&|p| p.1 / max_t.max(f64::MIN_POSITIVE) + p.2 / max_c.max(f64::MIN_POSITIVE))?;
             Some(Recommendation {
                 workload: w.into(),
                 runtime: r.into(),
@@ -240,15 +246,25 @@ pub fn switches(comparisons: &[Comparison]) -> Vec<Switch> {
     groups
         .into_iter()
         .map(|((w, r), cs)| {
-            let faster_at = cs.iter().filter(|c| c.verdict == Verdict::Arm64Faster.label()).count();
-            let slower_at = cs.iter().filter(|c| c.verdict == Verdict::X86Faster.label()).count();
-            let cheaper_at = cs.iter().filter(|c| c.arm_saving_pct.is_some_and(|s| s > 0.0)).count();
+            let faster_at = cs
+                .iter()
+                .filter(|c| c.verdict == Verdict::Arm64Faster.label())
+                .count();
+            let slower_at = cs
+                .iter()
+                .filter(|c| c.verdict == Verdict::X86Faster.label())
+                .count();
+            let cheaper_at = cs
+                .iter()
+                .filter(|c| c.arm_saving_pct.is_some_and(|s| s > 0.0))
+                .count();
             let sizes = cs.len();
             let judged = cs.iter().filter(|c| c.speedup.is_some()).count();
             let verdict = if judged == 0 {
                 "not enough data".to_string()
             } else if cheaper_at == sizes && slower_at == 0 {
-                "switch to arm64: cheaper at every memory size and never significantly slower".into()
+                "switch to arm64: cheaper at every memory size and never significantly slower"
+                    .into()
             } else if cheaper_at * 2 > sizes && slower_at * 2 < sizes {
                 "arm64 mostly better: cheaper at most sizes; check the exceptions".into()
             } else if slower_at * 2 >= sizes && cheaper_at * 2 > sizes {
@@ -304,7 +320,11 @@ mod tests {
         assert_eq!(f.comparisons.len(), 2);
         assert!(f.comparisons.iter().all(|c| c.verdict == "arm64 faster"));
         // arm64 is 20% cheaper per GB-s and faster: well over 20% saving.
-        assert!(f.comparisons.iter().all(|c| c.arm_saving_pct.unwrap() > 20.0));
+        assert!(
+            f.comparisons
+                .iter()
+                .all(|c| c.arm_saving_pct.unwrap() > 20.0)
+        );
         assert!(f.switches[0].verdict.starts_with("switch to arm64"));
         let rec = &f.recommendations[0];
         assert_eq!((rec.fastest_mb, rec.architecture.as_str()), (1024, "arm64"));
@@ -316,7 +336,13 @@ mod tests {
         let c = cell_stats(&key("x86_64", 1024), &s, &Bootstrap::default(), "us-east-1");
         let mean_billed = s.warm_billed_ms.iter().sum::<f64>() / 50.0;
         let expected = 1e6 * (mean_billed / 1000.0 * 0.0000166667 + 0.2e-6);
-        assert!((c.usd_per_million.unwrap() - expected).abs() < 1e-6, "{c:?}");
-        assert!(c.cold_usd_per_million.unwrap() > c.usd_per_million.unwrap(), "INIT is billed");
+        assert!(
+            (c.usd_per_million.unwrap() - expected).abs() < 1e-6,
+            "{c:?}"
+        );
+        assert!(
+            c.cold_usd_per_million.unwrap() > c.usd_per_million.unwrap(),
+            "INIT is billed"
+        );
     }
 }

@@ -35,7 +35,9 @@ pub fn changes(
         .filter_map(|(k, cur)| {
             let base = baseline.get(k)?;
             let median = |s: &[f64]| boot.quantile(s, 0.5).map(|e| e.value);
-            let ratio = boot.median_ratio(&cur.warm_ms, &base.warm_ms).map(Est::from);
+            let ratio = boot
+                .median_ratio(&cur.warm_ms, &base.warm_ms)
+                .map(Est::from);
             let flag = match ratio {
                 Some(r) if r.lo > 1.0 => "regression",
                 Some(r) if r.hi < 1.0 => "improvement",

@@ -103,8 +103,15 @@ async fn run(analyzer: &Analyzer, q: Query) -> Result<Vec<RecordBatch>> {
 
 /// Runs a query and returns its rows as a [`Table`].
 pub async fn table(analyzer: &Analyzer, q: Query) -> Result<Table> {
-    let result = analyzer.query(q.sql, &SqlOrigin::File(q.path.into())).await?;
-    let columns: Vec<String> = result.schema.fields().iter().map(|f| f.name().clone()).collect();
+    let result = analyzer
+        .query(q.sql, &SqlOrigin::File(q.path.into()))
+        .await?;
+    let columns: Vec<String> = result
+        .schema
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
     let mut rows = Vec::new();
     for batch in &result.batches {
         let cols: Vec<Vec<Value>> = (0..batch.num_columns())
@@ -120,20 +127,49 @@ pub async fn table(analyzer: &Analyzer, q: Query) -> Result<Table> {
 fn values(col: &dyn Array) -> Result<Vec<Value>> {
     let n = col.len();
     Ok(match col.data_type() {
-        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::UInt32 | DataType::UInt64 => {
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt32
+        | DataType::UInt64 => {
             let c = cast(col, &DataType::Int64)?;
             let a = c.as_primitive::<Int64Type>();
-            (0..n).map(|i| if a.is_null(i) { Value::Null } else { Value::Int(a.value(i)) }).collect()
+            (0..n)
+                .map(|i| {
+                    if a.is_null(i) {
+                        Value::Null
+                    } else {
+                        Value::Int(a.value(i))
+                    }
+                })
+                .collect()
         }
         DataType::Float32 | DataType::Float64 | DataType::Decimal128(..) => {
             let c = cast(col, &DataType::Float64)?;
             let a = c.as_primitive::<Float64Type>();
-            (0..n).map(|i| if a.is_null(i) { Value::Null } else { Value::Float(a.value(i)) }).collect()
+            (0..n)
+                .map(|i| {
+                    if a.is_null(i) {
+                        Value::Null
+                    } else {
+                        Value::Float(a.value(i))
+                    }
+                })
+                .collect()
         }
         _ => {
             let c = cast(col, &DataType::Utf8)?;
             let a = c.as_string::<i32>();
-            (0..n).map(|i| if a.is_null(i) { Value::Null } else { Value::Text(a.value(i).to_string()) }).collect()
+            (0..n)
+                .map(|i| {
+                    if a.is_null(i) {
+                        Value::Null
+                    } else {
+                        Value::Text(a.value(i).to_string())
+                    }
+                })
+                .collect()
         }
     })
 }
@@ -149,7 +185,9 @@ fn floats(batch: &RecordBatch, name: &str) -> Result<Vec<Option<f64>>> {
     let col = column(batch, name)?;
     let c = cast(col.as_ref(), &DataType::Float64)?;
     let a = c.as_primitive::<Float64Type>();
-    Ok((0..a.len()).map(|i| (!a.is_null(i)).then(|| a.value(i))).collect())
+    Ok((0..a.len())
+        .map(|i| (!a.is_null(i)).then(|| a.value(i)))
+        .collect())
 }
 
 fn column<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a arrow::array::ArrayRef> {

@@ -19,6 +19,8 @@ pub enum Error {
         path: String,
         source: std::io::Error,
     },
-    #[error("no successful samples to report on; check `lambench analyze --sql queries/errors.sql`")]
+    #[error(
+        "no successful samples to report on; check `lambench analyze --sql queries/errors.sql`"
+    )]
     NoSamples,
 }

@@ -17,9 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use lambench_analyzer::{Analyzer, DataLocation};
+use lambench_model::Architecture;
 use lambench_model::bootstrap::Bootstrap;
 use lambench_model::price::{DEFAULT_PRICE_REGION, PRICES_AS_OF, PriceTable};
-use lambench_model::Architecture;
 use minijinja::{Value, context};
 use serde::Serialize;
 
@@ -71,7 +71,10 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         Some(run) => {
             let base = Analyzer::open(location, Some(run)).await?;
             let base_samples = data::samples(&base).await?;
-            Some((run.clone(), baseline::changes(&samples, &base_samples, &opts.bootstrap)))
+            Some((
+                run.clone(),
+                baseline::changes(&samples, &base_samples, &opts.bootstrap),
+            ))
         }
         None => None,
     };
@@ -94,12 +97,21 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
 
     let mut index_charts = Vec::new();
     for w in &workloads {
-        let comps: Vec<_> = findings.comparisons.iter().filter(|c| c.workload == *w).collect();
+        let comps: Vec<_> = findings
+            .comparisons
+            .iter()
+            .filter(|c| c.workload == *w)
+            .collect();
         if comps.iter().any(|c| c.speedup.is_some()) {
             let file = format!("charts/speedup-{}.svg", slug(w));
             let title = format!("{w}: arm64 speedup by memory size");
             files.push((file.clone(), charts::speedup::chart(&title, &comps)?));
-            index_charts.push(figure(file, &title, "Above the dashed line arm64 is faster; bars: 95% bootstrap interval.", data::SAMPLES.path));
+            index_charts.push(figure(
+                file,
+                &title,
+                "Above the dashed line arm64 is faster; bars: 95% bootstrap interval.",
+                data::SAMPLES.path,
+            ));
         }
     }
     let index = site::page(
@@ -113,7 +125,16 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
                 recommendations => Value::from_serialize(&findings.recommendations),
                 charts => Value::from_serialize(&index_charts),
                 cold_only => findings.cells.iter().all(|c| c.warm_n == 0),
-                baseline => baseline.as_ref().map(|(run, changes)| context! { run => run, changes => Value::from_serialize(changes) }),
+                baseline => baseline.as_ref().map(|(run, changes)| {
+                    let count = |f: &str| changes.iter().filter(|c| c.flag == f).count();
+                    context! {
+                        run => run,
+                        changes => Value::from_serialize(changes),
+                        regressions => count("regression"),
+                        improvements => count("improvement"),
+                        unchanged => count("unchanged"),
+                    }
+                }),
             }
         },
     )?;
@@ -158,11 +179,19 @@ fn workload_page(
     let mut files = Vec::new();
     let mut figures = Vec::new();
     let s = slug(w);
-    if cells.iter().any(|c| c.median.is_some() && c.usd_per_million.is_some()) {
+    if cells
+        .iter()
+        .any(|c| c.median.is_some() && c.usd_per_million.is_some())
+    {
         let file = format!("charts/pareto-{s}.svg");
         let title = format!("{w}: cost vs latency, every runtime × architecture × memory");
         files.push((file.clone(), charts::pareto::chart(&title, &cells)?));
-        figures.push(figure(file, &title, "Points on the black line are Pareto-optimal: nothing else is both cheaper and faster.", data::SAMPLES.path));
+        figures.push(figure(
+            file,
+            &title,
+            "Points on the black line are Pareto-optimal: nothing else is both cheaper and faster.",
+            data::SAMPLES.path,
+        ));
     }
     let groups = cold_groups(w, samples);
     if !groups.is_empty() {
@@ -176,7 +205,12 @@ fn workload_page(
         let file = format!("charts/tail-{s}.svg");
         let title = format!("{w}: p99/p50 tail ratio (median over memory sizes)");
         files.push((file.clone(), charts::tail::chart(&title, &bars)?));
-        figures.push(figure(file, &title, "Lower is more consistent; 1.0 would be no tail at all.", data::SAMPLES.path));
+        figures.push(figure(
+            file,
+            &title,
+            "Lower is more consistent; 1.0 would be no tail at all.",
+            data::SAMPLES.path,
+        ));
     }
     let runtimes: BTreeSet<&str> = cells.iter().map(|c| c.runtime.as_str()).collect();
     for r in runtimes {
@@ -185,11 +219,21 @@ fn workload_page(
             let file = format!("charts/duration-{s}-{}.svg", slug(r));
             let title = format!("{w} · {r}: median warm duration");
             files.push((file.clone(), charts::duration::chart(&title, &rc)?));
-            figures.push(figure(file, &title, "Bands: 95% bootstrap interval of the median.", data::SAMPLES.path));
+            figures.push(figure(
+                file,
+                &title,
+                "Bands: 95% bootstrap interval of the median.",
+                data::SAMPLES.path,
+            ));
             let file = format!("charts/cost-{s}-{}.svg", slug(r));
             let title = format!("{w} · {r}: cost per million warm invocations");
             files.push((file.clone(), charts::cost::chart(&title, &rc)?));
-            figures.push(figure(file, &title, "Price model × mean Billed Duration + request charge.", data::COST.path));
+            figures.push(figure(
+                file,
+                &title,
+                "Price model × mean Billed Duration + request charge.",
+                data::COST.path,
+            ));
         }
     }
     let page = site::page(
@@ -199,6 +243,7 @@ fn workload_page(
             ..common.clone(),
             ..context! {
                 workload => w,
+                has_warm => cells.iter().any(|c| c.warm_n > 0),
                 cells => Value::from_serialize(&cells),
                 charts => Value::from_serialize(&figures),
             }
@@ -239,7 +284,9 @@ fn tail_bars(cells: &[&CellStats]) -> Vec<charts::tail::Bar> {
     let mut by: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
     for c in cells {
         if let Some(t) = c.tail_ratio {
-            by.entry((c.runtime.clone(), c.architecture.clone())).or_default().push(t);
+            by.entry((c.runtime.clone(), c.architecture.clone()))
+                .or_default()
+                .push(t);
         }
     }
     by.into_iter()
@@ -283,9 +330,17 @@ fn common_context(
 ) -> Value {
     let prices = PriceTable.region(region).ok();
     let gb_s = |a| prices.map_or(0.0, |p| p.tiers(a)[0].usd_per_gb_s);
-    let attempts: f64 = (0..meta.rows.len()).filter_map(|r| meta.get(r, "attempts").as_f64()).sum();
+    let attempts: f64 = (0..meta.rows.len())
+        .filter_map(|r| meta.get(r, "attempts").as_f64())
+        .sum();
     let version_list: BTreeSet<String> = (0..versions.rows.len())
-        .map(|r| format!("{} {}", versions.get(r, "runtime").as_str(), versions.get(r, "runtime_version").as_str()))
+        .map(|r| {
+            format!(
+                "{} {}",
+                versions.get(r, "runtime").as_str(),
+                versions.get(r, "runtime_version").as_str()
+            )
+        })
         .collect();
     context! {
         title => opts.title,
@@ -317,6 +372,12 @@ fn common_context(
 /// A safe file-name fragment.
 pub fn slug(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect()
 }

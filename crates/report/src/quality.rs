@@ -84,13 +84,20 @@ pub fn rows(table: &Table, planned: Option<&Planned>) -> (Vec<Row>, Vec<Row>) {
         let (cold_ok, warm_ok) = (int(r, "cold_ok"), int(r, "warm_ok"));
         let status = match planned {
             Some(p) if cold_ok < p.cold || warm_ok < p.warm => {
-                format!("short: {cold_ok}/{} cold, {warm_ok}/{} warm", p.cold, p.warm)
+                format!(
+                    "short: {cold_ok}/{} cold, {warm_ok}/{} warm",
+                    p.cold, p.warm
+                )
             }
             _ if cold_ok.max(warm_ok) < 5 => "too few samples for intervals".to_string(),
             Some(_) => "complete".to_string(),
             None => "ok".to_string(),
         };
-        let flag = if status == "complete" || status == "ok" { "" } else { "short" };
+        let flag = if status == "complete" || status == "ok" {
+            ""
+        } else {
+            "short"
+        };
         rows.push(Row {
             workload: key.0.clone(),
             runtime: key.1.clone(),

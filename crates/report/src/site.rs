@@ -21,7 +21,8 @@ pub const STYLE: &str = include_str!("../templates/style.css");
 pub fn environment() -> Result<Environment<'static>> {
     let mut env = Environment::new();
     for (name, source) in TEMPLATES {
-        env.add_template(name, source).map_err(|e| render_err(name, e))?;
+        env.add_template(name, source)
+            .map_err(|e| render_err(name, e))?;
     }
     env.add_filter("num", |v: Option<f64>, digits: Option<usize>| match v {
         Some(v) if v.is_finite() => format!("{v:.*}", digits.unwrap_or(2)),
@@ -37,7 +38,10 @@ pub fn environment() -> Result<Environment<'static>> {
     });
     env.add_filter("est", |v: Value, digits: Option<usize>| -> String {
         let d = digits.unwrap_or(2);
-        match serde_json::to_value(&v).ok().and_then(|j| serde_json::from_value::<Est>(j).ok()) {
+        match serde_json::to_value(&v)
+            .ok()
+            .and_then(|j| serde_json::from_value::<Est>(j).ok())
+        {
             Some(e) => format!("{:.*} [{:.*}, {:.*}]", d, e.value, d, e.lo, d, e.hi),
             None => "not enough data".to_string(),
         }
@@ -69,9 +73,14 @@ pub fn write(out: &Path, files: &Files) -> Result<()> {
         path: path.display().to_string(),
         source,
     };
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-    let name = out.file_name().map_or("report".into(), |n| n.to_string_lossy().into_owned());
+    let name = out
+        .file_name()
+        .map_or("report".into(), |n| n.to_string_lossy().into_owned());
     let tmp: PathBuf = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     for (rel, contents) in files {

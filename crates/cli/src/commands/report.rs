@@ -11,7 +11,9 @@ use crate::cli::ReportArgs;
 
 pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
     if args.resamples < 100 {
-        return Err(UsageError("--resamples must be at least 100 for a 95% interval".into()).into());
+        return Err(
+            UsageError("--resamples must be at least 100 for a 95% interval".into()).into(),
+        );
     }
     let location = DataLocation::resolve(&args.data).await?;
     let run = match args.run {
@@ -21,9 +23,9 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
             (runs.len() == 1).then(|| runs[0].clone())
         }
     };
-    let out = args.out.unwrap_or_else(|| {
-        PathBuf::from("reports").join(run.as_deref().unwrap_or("all-runs"))
-    });
+    let out = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("reports").join(run.as_deref().unwrap_or("all-runs")));
     let options = ReportOptions {
         out: out.clone(),
         run,

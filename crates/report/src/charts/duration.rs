@@ -3,15 +3,22 @@
 
 use plotters::prelude::*;
 
-use super::{FONT, HEIGHT, WIDTH, arch_color, log_range, memory_label, number_label, render};
+use super::{
+    FONT, GRID, HEIGHT, WIDTH, arch_color, category, log_range, memory_axis, number_label, render,
+};
 use crate::analysis::CellStats;
 use crate::error::Result;
 
 pub fn chart(title: &str, cells: &[&CellStats]) -> Result<String> {
     let with_median: Vec<_> = cells.iter().filter(|c| c.median.is_some()).collect();
-    let x = log_range(with_median.iter().map(|c| c.memory_mb as f64));
+    let (labels, pos) = memory_axis(with_median.iter().map(|c| c.memory_mb));
+    let n = labels.len().max(1);
     let y = log_range(with_median.iter().flat_map(|c| {
-        let m = c.median.unwrap_or(crate::analysis::Est { value: 1.0, lo: 1.0, hi: 1.0 });
+        let m = c.median.unwrap_or(crate::analysis::Est {
+            value: 1.0,
+            lo: 1.0,
+            hi: 1.0,
+        });
         [m.lo, m.hi]
     }));
     render(title, (WIDTH, HEIGHT), |root| {
@@ -20,13 +27,17 @@ pub fn chart(title: &str, cells: &[&CellStats]) -> Result<String> {
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(64)
-            .build_cartesian_2d(x.log_scale(), y.log_scale())?;
+            .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y.log_scale())?;
         chart
             .configure_mesh()
-            .x_desc("Memory (MB, log scale)")
+            .x_desc("Memory (MB)")
+            .x_labels(n)
+            .disable_x_mesh()
+            .light_line_style(GRID)
             .y_desc("Median warm duration (ms, log)")
-            .x_label_formatter(&memory_label)
+            .x_label_formatter(&|x| category(&labels, *x))
             .y_label_formatter(&number_label)
+            .y_labels(8)
             .label_style((FONT, 13))
             .draw()?;
         for arch in ["arm64", "x86_64"] {
@@ -34,7 +45,7 @@ pub fn chart(title: &str, cells: &[&CellStats]) -> Result<String> {
             let pts: Vec<_> = with_median
                 .iter()
                 .filter(|c| c.architecture == arch)
-                .filter_map(|c| c.median.map(|m| (c.memory_mb as f64, m)))
+                .filter_map(|c| c.median.map(|m| (pos(c.memory_mb), m)))
                 .collect();
             if pts.is_empty() {
                 continue;
@@ -48,7 +59,9 @@ pub fn chart(title: &str, cells: &[&CellStats]) -> Result<String> {
                     color.stroke_width(2),
                 ))?
                 .label(format!("{arch} (band: 95% CI)"))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+                });
             chart.draw_series(
                 pts.iter()
                     .map(|(x, m)| Circle::new((*x, m.value), 3, color.filled())),

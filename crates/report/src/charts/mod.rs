@@ -65,7 +65,9 @@ pub fn render(
 pub fn log_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
     let (lo, hi) = values
         .filter(|v| v.is_finite() && *v > 0.0)
-        .fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
     if !lo.is_finite() {
         return 1.0..10.0;
     }
@@ -79,7 +81,9 @@ pub fn memory_label(v: &f64) -> String {
 
 /// Compact numbers for log axes.
 pub fn number_label(v: &f64) -> String {
-    if *v >= 100.0 {
+    if *v == 0.0 {
+        "0".into()
+    } else if *v >= 100.0 {
         format!("{:.0}", v)
     } else if *v >= 1.0 {
         format!("{:.1}", v)
@@ -87,3 +91,34 @@ pub fn number_label(v: &f64) -> String {
         format!("{:.3}", v)
     }
 }
+
+/// The label of category axis position `v` (integer positions only).
+pub fn category(labels: &[String], v: f64) -> String {
+    let i = v.round();
+    if (v - i).abs() < 1e-6 && i >= 0.0 {
+        labels.get(i as usize).cloned().unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
+/// Memory sizes as equally spaced categories (as Power Tuning draws them): the sorted sizes
+/// present, and a function from size to axis position.
+pub fn memory_axis(sizes: impl Iterator<Item = i64>) -> (Vec<String>, impl Fn(i64) -> f64) {
+    let mut v: Vec<i64> = sizes.collect();
+    v.sort_unstable();
+    v.dedup();
+    let labels = v.iter().map(|m| m.to_string()).collect();
+    (labels, move |m| {
+        v.iter().position(|x| *x == m).unwrap_or(0) as f64
+    })
+}
+
+/// A linear range from 0 to a little above the largest value.
+pub fn zero_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
+    let max = values.filter(|v| v.is_finite()).fold(0.0f64, f64::max);
+    0.0..(max * 1.15).max(1e-9)
+}
+
+/// Light grid lines, so the data stays in front.
+pub const GRID: RGBColor = RGBColor(0xEE, 0xEE, 0xEE);

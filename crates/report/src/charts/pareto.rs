@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{FONT, WIDTH, arch_color, log_range, number_label, render};
+use super::{FONT, GRID, WIDTH, arch_color, log_range, number_label, render, zero_range};
 use crate::analysis::CellStats;
 use crate::error::Result;
 
@@ -29,7 +29,7 @@ pub fn chart(title: &str, cells: &[&CellStats]) -> Result<String> {
                 .map(|(u, m)| (u, m.value, c.architecture.as_str()))
         })
         .collect();
-    let x = log_range(pts.iter().map(|p| p.0));
+    let x = zero_range(pts.iter().map(|p| p.0));
     let y = log_range(pts.iter().map(|p| p.1));
     let front = front(&pts.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>());
     render(title, (WIDTH, 440), |root| {
@@ -38,13 +38,15 @@ pub fn chart(title: &str, cells: &[&CellStats]) -> Result<String> {
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(64)
-            .build_cartesian_2d(x.log_scale(), y.log_scale())?;
+            .build_cartesian_2d(x, y.log_scale())?;
         chart
             .configure_mesh()
-            .x_desc("USD per 1M warm invocations (log)")
+            .x_desc("USD per 1M warm invocations")
+            .light_line_style(GRID)
             .y_desc("Median warm duration (ms, log)")
             .x_label_formatter(&number_label)
             .y_label_formatter(&number_label)
+            .y_labels(8)
             .label_style((FONT, 13))
             .draw()?;
         for arch in ["arm64", "x86_64"] {

@@ -3,13 +3,15 @@
 
 use plotters::prelude::*;
 
-use super::{FONT, HEIGHT, SERIES, WIDTH, log_range, memory_label, render};
+use super::{FONT, GRID, HEIGHT, SERIES, WIDTH, category, memory_axis, render};
 use crate::analysis::Comparison;
 use crate::error::Result;
 
 pub fn chart(title: &str, comparisons: &[&Comparison]) -> Result<String> {
     let with: Vec<_> = comparisons.iter().filter(|c| c.speedup.is_some()).collect();
-    let x = log_range(with.iter().map(|c| c.memory_mb as f64));
+    let (labels, pos) = memory_axis(with.iter().map(|c| c.memory_mb));
+    let n = labels.len().max(1);
+    let x = -0.5f64..(n as f64 - 0.5);
     let (lo, hi) = with
         .iter()
         .filter_map(|c| c.speedup)
@@ -25,12 +27,15 @@ pub fn chart(title: &str, comparisons: &[&Comparison]) -> Result<String> {
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(64)
-            .build_cartesian_2d(x.clone().log_scale(), (lo - pad)..(hi + pad))?;
+            .build_cartesian_2d(x.clone(), (lo - pad)..(hi + pad))?;
         chart
             .configure_mesh()
-            .x_desc("Memory (MB, log scale)")
+            .x_desc("Memory (MB)")
+            .x_labels(n)
+            .disable_x_mesh()
+            .light_line_style(GRID)
             .y_desc("arm64 speedup (x86_64 / arm64 median)")
-            .x_label_formatter(&memory_label)
+            .x_label_formatter(&|x| category(&labels, *x))
             .label_style((FONT, 13))
             .draw()?;
         chart.draw_series(DashedLineSeries::new(
@@ -44,7 +49,7 @@ pub fn chart(title: &str, comparisons: &[&Comparison]) -> Result<String> {
             let pts: Vec<_> = with
                 .iter()
                 .filter(|c| c.runtime == *runtime)
-                .filter_map(|c| c.speedup.map(|s| (c.memory_mb as f64, s)))
+                .filter_map(|c| c.speedup.map(|s| (pos(c.memory_mb), s)))
                 .collect();
             chart
                 .draw_series(LineSeries::new(
@@ -52,11 +57,12 @@ pub fn chart(title: &str, comparisons: &[&Comparison]) -> Result<String> {
                     color.stroke_width(2),
                 ))?
                 .label(*runtime)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
-            chart.draw_series(
-                pts.iter()
-                    .map(|(x, s)| ErrorBar::new_vertical(*x, s.lo, s.value, s.hi, color.filled(), 6)),
-            )?;
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+                });
+            chart.draw_series(pts.iter().map(|(x, s)| {
+                ErrorBar::new_vertical(*x, s.lo, s.value, s.hi, color.filled(), 6)
+            }))?;
         }
         chart
             .configure_series_labels()
