@@ -228,7 +228,7 @@ fn fraction(s: &str) -> Result<f64, String> {
     after_help = "Examples:\n  lambench collect --local --test --yes                 # local emulator, no AWS account\n  lambench collect --balanced --dry-run                # plan, duration and cost on AWS\n  lambench collect --production --out s3://bucket/lambench --yes\n  lambench collect --resume 2026-11-30T10-00-00Z --out s3://bucket/lambench\n\nOn AWS, functions come from the CloudFormation stack infra/ deploys (--stack), credentials and\nregion from the AWS SDK chain. Every completed cell is stored at once (run_id=<id>/<function>-<memory>.parquet\nand manifest.json); Ctrl-C, a crash or expired credentials lose only the cells in progress, and\n--resume continues the run."
 )]
 pub struct CollectArgs {
-    /// Mode from the matrix: 2 cold + 2 warm per cell.
+    /// Mode from the matrix: 5 cold + 10 warm per cell (a smoke test with a first report).
     #[arg(long, group = "mode")]
     pub test: bool,
     /// 50 cold + 200 warm per cell.
@@ -319,6 +319,19 @@ pub struct CollectArgs {
     /// Do not ask for confirmation.
     #[arg(long)]
     pub yes: bool,
+
+    /// Do not write the HTML report when the run completes.
+    #[arg(long)]
+    pub no_report: bool,
+
+    /// Where the report of a completed run goes: DIR/<run_id>/index.html.
+    #[arg(
+        long,
+        default_value = "reports",
+        value_name = "DIR",
+        conflicts_with = "no_report"
+    )]
+    pub report_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

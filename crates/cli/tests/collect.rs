@@ -25,7 +25,9 @@ fn collect_local_test_mode_then_analyze() {
             "2",
             "--progress",
             "lines",
+            "--report-dir",
         ])
+        .arg(dir.path().join("reports"))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
@@ -39,6 +41,10 @@ fn collect_local_test_mode_then_analyze() {
         "plan printed: {stdout}"
     );
     assert!(stdout.contains("next: lambench analyze"), "{stdout}");
+    // The run ends with its report.
+    let report = dir.path().join("reports/e2e/index.html");
+    assert!(stdout.contains("report: "), "{stdout}");
+    assert!(report.is_file(), "{stdout}");
 
     let m = manifest(&out, "e2e");
     assert_eq!(m["status"], "complete");

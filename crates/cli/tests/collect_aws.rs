@@ -80,6 +80,7 @@ fn stack_discovery_s3_parquet_and_dynamodb_ledger() {
             "2",
             "--progress",
             "lines",
+            "--no-report",
         ])
         .output()
         .unwrap();

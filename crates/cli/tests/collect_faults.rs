@@ -48,7 +48,7 @@ fn throttles_conflicts_errors_and_timeouts_are_rows_with_their_status() {
             "--workload",
             "memory-intensive",
         ])
-        .args(["--concurrency", "1", "--progress", "lines"])
+        .args(["--concurrency", "1", "--progress", "lines", "--no-report"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);

@@ -56,6 +56,7 @@ fn collect_cmd(matrix: &Path, url: &str, out: &Path) -> assert_cmd::Command {
             "1",
             "--progress",
             "lines",
+            "--no-report",
             "--workload",
             "cpu-intensive",
         ]);
@@ -113,6 +114,7 @@ fn start_and_wait(
             "1",
             "--progress",
             "lines",
+            "--no-report",
             "--workload",
             "cpu-intensive",
         ])

@@ -496,7 +496,7 @@ mod tests {
     fn duplicates_and_empty_modes_are_rejected() {
         let err = with("[128, 256,", "[128, 128,").unwrap_err();
         assert!(matches!(err, MatrixError::Duplicate { .. }), "{err}");
-        let err = with("cold = 2\nwarm = 2", "cold = 0\nwarm = 0").unwrap_err();
+        let err = with("cold = 5\nwarm = 10", "cold = 0\nwarm = 0").unwrap_err();
         assert!(err.to_string().contains("modes.test"), "{err}");
         let err = Matrix::builtin().unwrap().mode("quick").unwrap_err();
         assert!(err.to_string().contains("balanced"), "{err}");

@@ -278,6 +278,9 @@ async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Res
                 c.config_retries
             );
             println!("data: {data} (Parquet per cell, manifest.json)");
+            if !args.no_report {
+                write_report(&args.out, &m.run_id, &args.report_dir).await;
+            }
             println!(
                 "next: lambench analyze --data {} --run {} --sql queries/p99.sql",
                 args.out, m.run_id
@@ -295,6 +298,32 @@ async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Res
             )))
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The HTML report of a completed run. The data is safe whatever happens here, so a failure
+/// is a warning with the command to retry, not a failed collection.
+async fn write_report(data: &str, run_id: &str, dir: &std::path::Path) {
+    let out = dir.join(run_id);
+    let options = lambench_report::ReportOptions {
+        out: out.clone(),
+        run: Some(run_id.to_string()),
+        baseline: None,
+        region: None,
+        bootstrap: lambench_model::bootstrap::Bootstrap::default(),
+        title: "lambench: arm64 vs x86_64 on AWS Lambda".into(),
+    };
+    let built = match lambench_analyzer::DataLocation::resolve(data).await {
+        Ok(location) => lambench_report::build(&location, &options)
+            .await
+            .map_err(anyhow::Error::from),
+        Err(e) => Err(e.into()),
+    };
+    match built {
+        Ok(_) => println!("report: {}", out.join("index.html").display()),
+        Err(e) => eprintln!(
+            "warning: the report could not be written ({e:#}); retry with: lambench report --data {data} --run {run_id}"
+        ),
     }
 }
 
