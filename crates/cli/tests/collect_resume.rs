@@ -45,21 +45,30 @@ fn assert_exact(out: &Path, run: &str) {
     );
 }
 
+/// The arguments every collection of these tests shares.
+fn collect_args(matrix: &Path, url: &str, out: &Path) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = vec!["--matrix".into(), matrix.into()];
+    for a in [
+        "collect",
+        "--endpoint-url",
+        url,
+        "--concurrency",
+        "1",
+        "--progress",
+        "lines",
+    ] {
+        args.push(a.into());
+    }
+    for a in ["--no-report", "--workload", "cpu-intensive", "--out"] {
+        args.push(a.into());
+    }
+    args.push(out.into());
+    args
+}
+
 fn collect_cmd(matrix: &Path, url: &str, out: &Path) -> assert_cmd::Command {
     let mut cmd = lambench();
-    cmd.arg("--matrix")
-        .arg(matrix)
-        .args(["collect", "--endpoint-url", url, "--out"])
-        .arg(out)
-        .args([
-            "--concurrency",
-            "1",
-            "--progress",
-            "lines",
-            "--no-report",
-            "--workload",
-            "cpu-intensive",
-        ]);
+    cmd.args(collect_args(matrix, url, out));
     cmd
 }
 
@@ -105,19 +114,7 @@ fn start_and_wait(
 ) -> std::process::Child {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lambench"))
         .current_dir(common::repo_root())
-        .arg("--matrix")
-        .arg(matrix)
-        .args(["collect", "--endpoint-url", url, "--out"])
-        .arg(out)
-        .args([
-            "--concurrency",
-            "1",
-            "--progress",
-            "lines",
-            "--no-report",
-            "--workload",
-            "cpu-intensive",
-        ])
+        .args(collect_args(matrix, url, out))
         .args(["--test", "--yes", "--run-id", run])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

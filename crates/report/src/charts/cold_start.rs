@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{FONT, WIDTH, arch_color, category, number_label, render};
+use super::{WIDTH, arch_color, render, rows_chart, rows_height};
 use crate::error::Result;
 use lambench_model::stats::quantile_sorted;
 
@@ -27,25 +27,8 @@ pub fn chart(title: &str, groups: &[Group]) -> Result<String> {
     let max = groups.iter().map(|(_, q)| q[4]).fold(1.0, f64::max) * 1.1;
     let n = groups.len().max(1);
     let labels: Vec<String> = groups.iter().map(|(g, _)| g.label.clone()).collect();
-    // Horizontal boxes: one row per group, so any number of labels stays legible.
-    let height = 90 + 24 * n as u32;
-    render(title, (WIDTH, height), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, 18))
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(190)
-            .build_cartesian_2d(0f64..max, -0.5f64..(n as f64 - 0.5))?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .light_line_style(super::GRID)
-            .y_labels(n)
-            .y_label_formatter(&|y| category(&labels, (n - 1) as f64 - *y))
-            .x_desc("Init Duration (ms)")
-            .x_label_formatter(&number_label)
-            .label_style((FONT, 13))
-            .draw()?;
+    render(title, (WIDTH, rows_height(n)), |root| {
+        let mut chart = rows_chart(root, title, &labels, max, "Init Duration (ms)")?;
         for (i, (g, q)) in groups.iter().enumerate() {
             let y = (n - 1 - i) as f64; // first group on top
             let color = arch_color(&g.architecture);

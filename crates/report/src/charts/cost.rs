@@ -56,13 +56,6 @@ pub fn chart(title: &str, cells: &[&CellStats]) -> Result<String> {
                     .map(|p| TriangleMarker::new(*p, 4, color.filled())),
             )?;
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 13))
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()?;
-        Ok(())
+        super::legend(&mut chart, SeriesLabelPosition::UpperLeft)
     })
 }

@@ -67,13 +67,6 @@ pub fn chart(title: &str, cells: &[&CellStats]) -> Result<String> {
                     .map(|(x, m)| Circle::new((*x, m.value), 3, color.filled())),
             )?;
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 13))
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()?;
-        Ok(())
+        super::legend(&mut chart, SeriesLabelPosition::UpperRight)
     })
 }

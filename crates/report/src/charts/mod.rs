@@ -9,6 +9,7 @@ pub mod speedup;
 pub mod tail;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
@@ -122,3 +123,55 @@ pub fn zero_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
 
 /// Light grid lines, so the data stays in front.
 pub const GRID: RGBColor = RGBColor(0xEE, 0xEE, 0xEE);
+
+/// A chart whose y axis is one row per label (first label on top) and whose x axis runs from 0
+/// to `max`: the layout of the box and bar charts, legible for any number of rows.
+pub fn rows_chart<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    title: &str,
+    labels: &'a [String],
+    max: f64,
+    x_desc: &str,
+) -> std::result::Result<
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    Box<dyn std::error::Error>,
+> {
+    let n = labels.len().max(1);
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, 18))
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(190)
+        .build_cartesian_2d(0f64..max, -0.5f64..(n as f64 - 0.5))?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(GRID)
+        .y_labels(n)
+        .y_label_formatter(&|y| category(labels, (n - 1) as f64 - *y))
+        .x_desc(x_desc)
+        .x_label_formatter(&number_label)
+        .label_style((FONT, 13))
+        .draw()?;
+    Ok(chart)
+}
+
+/// Height for `rows` rows of a [`rows_chart`].
+pub fn rows_height(rows: usize) -> u32 {
+    90 + 24 * rows.max(1) as u32
+}
+
+/// The legend box, drawn the same way on every chart.
+pub fn legend<'a, 'b: 'a>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, impl CoordTranslate>,
+    position: SeriesLabelPosition,
+) -> DrawResult {
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .label_font((FONT, 13))
+        .position(position)
+        .draw()?;
+    Ok(())
+}

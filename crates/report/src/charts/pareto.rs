@@ -71,14 +71,7 @@ pub fn chart(title: &str, cells: &[&CellStats]) -> Result<String> {
             .draw_series(LineSeries::new(steps, BLACK.stroke_width(1)))?
             .label("Pareto front")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK));
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 13))
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()?;
-        Ok(())
+        super::legend(&mut chart, SeriesLabelPosition::UpperRight)
     })
 }
 

@@ -64,13 +64,6 @@ pub fn chart(title: &str, comparisons: &[&Comparison]) -> Result<String> {
                 ErrorBar::new_vertical(*x, s.lo, s.value, s.hi, color.filled(), 6)
             }))?;
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 13))
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()?;
-        Ok(())
+        super::legend(&mut chart, SeriesLabelPosition::UpperRight)
     })
 }
