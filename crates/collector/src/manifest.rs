@@ -71,7 +71,41 @@ pub struct Manifest {
     pub completed: BTreeMap<String, CellRecord>,
 }
 
+/// Where and how a new run goes: what [`Manifest::new`] needs besides the plan.
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    pub backend: String,
+    pub region: Option<String>,
+    pub target: String,
+    pub parallelism: BTreeMap<String, u32>,
+    pub concurrency: u32,
+    pub control_rate: f64,
+}
+
 impl Manifest {
+    /// The manifest of a run about to start: session 1, nothing completed.
+    pub fn new(run_id: &str, plan: Plan, settings: RunSettings) -> Manifest {
+        Manifest {
+            format: FORMAT,
+            run_id: run_id.to_string(),
+            lambench_version: env!("CARGO_PKG_VERSION").into(),
+            backend: settings.backend,
+            region: settings.region,
+            target: settings.target,
+            plan,
+            parallelism: settings.parallelism,
+            concurrency: settings.concurrency,
+            control_rate: settings.control_rate,
+            status: RunStatus::Running,
+            stop_reason: None,
+            sessions: 1,
+            started_at: now(),
+            updated_at: now(),
+            finished_at: None,
+            completed: BTreeMap::new(),
+        }
+    }
+
     pub fn counts(&self) -> Counts {
         let mut c = Counts::default();
         for r in self.completed.values() {

@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use lambench_collector::estimate::{self, allocate_parallelism, duration_ms, init_ms};
-use lambench_collector::manifest::{Manifest, RunStatus, now};
+use lambench_collector::manifest::{Manifest, RunSettings};
 use lambench_collector::{
     ApiError, ErrorKind, Filters, FunctionConfig, Invoked, LambdaApi, Limits, Plan, RunEnd,
     RunOptions, Silent, Sink, UpdateStatus,
@@ -256,25 +256,15 @@ async fn production_plan_fits_within_1_2x_of_its_lower_bound() {
         store: std::sync::Arc::new(InMemory::new()),
         prefix: object_store::path::Path::from("data"),
     };
-    let manifest = Manifest {
-        format: 1,
-        run_id: "sim".into(),
-        lambench_version: "test".into(),
+    let settings = RunSettings {
         backend: "sim".into(),
         region: None,
         target: "simulated".into(),
-        plan: plan.clone(),
         parallelism: parallelism.clone(),
         concurrency,
         control_rate,
-        status: RunStatus::Running,
-        stop_reason: None,
-        sessions: 1,
-        started_at: now(),
-        updated_at: now(),
-        finished_at: None,
-        completed: Default::default(),
     };
+    let manifest = Manifest::new("sim", plan.clone(), settings);
     let sink = Sink::create(location, manifest, None).await.unwrap();
     let limits = Limits::new(control_rate, 100.0, concurrency);
     let options = RunOptions {

@@ -8,7 +8,7 @@ use std::io::{BufRead, Write};
 use anyhow::Context;
 use lambench_collector::estimate::{allocate_parallelism, estimate};
 use lambench_collector::ledger::Ledger;
-use lambench_collector::manifest::{Manifest, RunStatus, now};
+use lambench_collector::manifest::{Manifest, RunSettings};
 use lambench_collector::{Filters, Limits, Plan, RunEnd, RunOptions, SdkLambda, Sink};
 use lambench_model::Matrix;
 use lambench_store::Location;
@@ -122,25 +122,15 @@ async fn plan(
         .run_id
         .clone()
         .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%dT%H-%M-%SZ").to_string());
-    Ok(Some(Manifest {
-        format: lambench_collector::manifest::FORMAT,
-        run_id,
-        lambench_version: env!("CARGO_PKG_VERSION").into(),
+    let settings = RunSettings {
         backend: target.backend.into(),
         region: (target.backend == "aws").then(|| target.region.clone()),
         target: target.description.clone(),
-        plan,
         parallelism,
         concurrency,
         control_rate: args.control_rate,
-        status: RunStatus::Running,
-        stop_reason: None,
-        sessions: 1,
-        started_at: now(),
-        updated_at: now(),
-        finished_at: None,
-        completed: Default::default(),
-    }))
+    };
+    Ok(Some(Manifest::new(&run_id, plan, settings)))
 }
 
 fn print_plan(
