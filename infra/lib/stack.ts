@@ -1,0 +1,210 @@
+// The lambench stack: the benchmark functions of bench.toml, their log groups and roles, the
+// run-ledger and test-data tables, the private results bucket, and the collector's policy.
+import { join } from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { FunctionSpec, Matrix, functions } from './matrix';
+
+/** Memory the functions are deployed with; the collector sets each cell's size at run time. */
+export const DEPLOY_MEMORY_MB = 1769;
+
+/** Timeout per workload: the slowest cell (Python's 100 MiB sort at 128 MB, ~2.5 min in the
+ * estimate model, plus its cold start) must finish; CPU-bound runs are bounded at 5 min. */
+export const TIMEOUT_S: Record<string, number> = {
+  'cpu-intensive': 300,
+  'memory-intensive': 900,
+  light: 30,
+};
+
+export interface LambenchStackProps extends StackProps {
+  matrix: Matrix;
+  /** The repository root (handlers/ and dist/ live there). */
+  repoRoot: string;
+  /** Code of a Rust function; default: dist/<function>.zip from `lambench package`. */
+  rustCode: (f: FunctionSpec) => lambda.Code;
+}
+
+export class LambenchStack extends Stack {
+  readonly functions: lambda.Function[] = [];
+  readonly ledger: dynamodb.Table;
+  readonly testData: dynamodb.Table;
+  readonly results: s3.Bucket;
+  readonly collectorPolicy: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: LambenchStackProps) {
+    super(scope, id, props);
+    const { matrix } = props;
+    this.ledger = new dynamodb.Table(this, 'Ledger', {
+      tableName: matrix.ledgerTable,
+      partitionKey: { name: 'run_id', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expires_at',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.testData = new dynamodb.Table(this, 'TestData', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'ttl',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.results = this.resultsBucket();
+    const computeRole = this.role('ComputeRole', 'cpu-intensive and memory-intensive functions: logs only');
+    const lightRole = this.role('LightRole', 'light functions: logs and their test-data table');
+    this.testData.grant(lightRole, 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem');
+    for (const f of functions(matrix)) {
+      const role = f.workload.usesDynamodb ? lightRole : computeRole;
+      this.functions.push(this.benchmarkFunction(f, role, props));
+    }
+    this.collectorPolicy = this.collector(matrix);
+    new CfnOutput(this, 'ResultsBucket', { value: `s3://${this.results.bucketName}/lambench` });
+    new CfnOutput(this, 'LedgerTable', { value: this.ledger.tableName });
+    new CfnOutput(this, 'CollectorPolicyArn', { value: this.collectorPolicy.managedPolicyArn });
+    this.suppressions(computeRole, lightRole);
+  }
+
+  private resultsBucket(): s3.Bucket {
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(accessLogs, [
+      { id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the results bucket; logging it would recurse.' },
+    ]);
+    return new s3.Bucket(this, 'Results', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'results/',
+      lifecycleRules: [
+        { abortIncompleteMultipartUploadAfter: Duration.days(7), noncurrentVersionExpiration: Duration.days(30) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  private role(id: string, description: string): iam.Role {
+    return new iam.Role(this, id, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `lambench ${description}`,
+    });
+  }
+
+  private benchmarkFunction(f: FunctionSpec, role: iam.Role, props: LambenchStackProps): lambda.Function {
+    const logGroup = new logs.LogGroup(this, `Logs-${f.name}`, {
+      logGroupName: `/aws/lambda/${f.name}`,
+      retention: logs.RetentionDays.THREE_DAYS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    logGroup.grantWrite(role);
+    const { code, handler, family } = this.codeOf(f, props);
+    const environment: Record<string, string> = { LAMBENCH_WORKLOAD: f.workload.name };
+    if (f.workload.usesDynamodb) environment.DYNAMODB_TABLE_NAME = this.testData.tableName;
+    const fn = new lambda.Function(this, f.name, {
+      functionName: f.name,
+      runtime: new lambda.Runtime(f.runtime.id, family),
+      architecture: f.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+      code,
+      handler,
+      memorySize: DEPLOY_MEMORY_MB,
+      timeout: Duration.seconds(TIMEOUT_S[f.workload.name] ?? 300),
+      role,
+      logGroup,
+      environment,
+    });
+    fn.node.addDependency(logGroup);
+    return fn;
+  }
+
+  private codeOf(f: FunctionSpec, props: LambenchStackProps) {
+    const dir = (lang: string) => join(props.repoRoot, 'handlers', lang, f.workload.name);
+    switch (f.runtime.language) {
+      case 'python':
+        return {
+          code: lambda.Code.fromAsset(dir('python'), { exclude: ['__pycache__', '*.pyc'] }),
+          handler: 'handler.handler',
+          family: lambda.RuntimeFamily.PYTHON,
+        };
+      case 'nodejs':
+        return { code: lambda.Code.fromAsset(dir('nodejs')), handler: 'index.handler', family: lambda.RuntimeFamily.NODEJS };
+      case 'rust':
+        return { code: props.rustCode(f), handler: 'bootstrap', family: lambda.RuntimeFamily.OTHER };
+    }
+  }
+
+  /** Exactly what `lambench collect` needs on AWS, for the user or role that runs it. */
+  private collector(matrix: Matrix): iam.ManagedPolicy {
+    const fnArns = this.functions.map((f) => f.functionArn);
+    return new iam.ManagedPolicy(this, 'CollectorPolicy', {
+      description: 'lambench collect: discover, configure and invoke the benchmark functions; write results',
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'Discover',
+          actions: ['cloudformation:ListStackResources'],
+          resources: [this.stackId],
+        }),
+        new iam.PolicyStatement({
+          sid: 'Benchmark',
+          actions: [
+            'lambda:GetFunction',
+            'lambda:GetFunctionConfiguration',
+            'lambda:UpdateFunctionConfiguration',
+            'lambda:InvokeFunction',
+          ],
+          resources: fnArns,
+        }),
+        new iam.PolicyStatement({
+          sid: 'Results',
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resources: [this.results.arnForObjects('lambench/*')],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ListResults',
+          actions: ['s3:ListBucket'],
+          resources: [this.results.bucketArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'Ledger',
+          actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
+          resources: [this.ledger.tableArn],
+        }),
+      ],
+    });
+  }
+
+  private suppressions(...roles: iam.Role[]) {
+    for (const role of roles) {
+      NagSuppressions.addResourceSuppressions(
+        role,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason: 'log-stream ARNs of the function\'s own log group (":*"): streams are created per execution environment, their names cannot be known in advance.',
+          },
+        ],
+        true,
+      );
+    }
+    NagSuppressions.addResourceSuppressions(this.collectorPolicy, [
+      { id: 'AwsSolutions-IAM5', reason: 'objects under the results prefix (lambench/*): one Parquet file per cell, named at run time.' },
+    ]);
+    for (const fn of this.functions) {
+      NagSuppressions.addResourceSuppressions(fn, [
+        { id: 'AwsSolutions-L1', reason: 'Benchmarking older runtimes (e.g. python3.11, nodejs20.x) is the point of this function.' },
+      ]);
+    }
+  }
+}

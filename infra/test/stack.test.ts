@@ -1,0 +1,136 @@
+// Assertion tests on the synthesized template: offline, no AWS credentials.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join, resolve } from 'node:path';
+import { App, Aspects } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { functions, loadMatrix } from '../lib/matrix';
+import { DEPLOY_MEMORY_MB, LambenchStack } from '../lib/stack';
+
+const repoRoot = resolve(__dirname, '..', '..');
+const matrix = loadMatrix(join(repoRoot, 'bench.toml'));
+const app = new App();
+const stack = new LambenchStack(app, matrix.stackName, {
+  matrix,
+  repoRoot,
+  rustCode: () => lambda.Code.fromAsset(join(repoRoot, 'infra', 'placeholder')),
+  env: { region: 'us-east-2' },
+});
+Aspects.of(app).add(new AwsSolutionsChecks());
+const template = Template.fromStack(stack);
+const resources = (type: string) => template.findResources(type);
+
+test('one function per matrix entry, with its runtime, architecture, memory and role', () => {
+  const specs = functions(matrix);
+  assert.equal(specs.length, 42);
+  template.resourceCountIs('AWS::Lambda::Function', 42);
+  for (const f of specs) {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: f.name,
+      Runtime: f.runtime.id,
+      Architectures: [f.architecture],
+      MemorySize: DEPLOY_MEMORY_MB,
+      Handler: { python: 'handler.handler', nodejs: 'index.handler', rust: 'bootstrap' }[f.runtime.language],
+      Environment: {
+        Variables: f.workload.usesDynamodb
+          ? { LAMBENCH_WORKLOAD: f.workload.name, DYNAMODB_TABLE_NAME: Match.anyValue() }
+          : { LAMBENCH_WORKLOAD: f.workload.name },
+      },
+    });
+  }
+});
+
+test('every function logs to its own group with 3-day retention', () => {
+  const groups = Object.values(resources('AWS::Logs::LogGroup'));
+  assert.equal(groups.length, 42);
+  for (const g of groups) assert.equal(g.Properties.RetentionInDays, 3);
+});
+
+test('ledger and test-data tables: on demand, TTL, point-in-time recovery', () => {
+  template.hasResourceProperties('AWS::DynamoDB::Table', {
+    TableName: matrix.ledgerTable,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [
+      { AttributeName: 'run_id', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+    PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+  });
+  template.hasResourceProperties('AWS::DynamoDB::Table', {
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+  });
+});
+
+test('results bucket: private, encrypted, TLS only, lifecycle, access logs', () => {
+  template.hasResourceProperties('AWS::S3::Bucket', {
+    PublicAccessBlockConfiguration: {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    },
+    BucketEncryption: Match.objectLike({}),
+    VersioningConfiguration: { Status: 'Enabled' },
+    LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'results/' }),
+    LifecycleConfiguration: Match.objectLike({}),
+  });
+  const policies = Object.values(resources('AWS::S3::BucketPolicy'));
+  assert.equal(policies.length, 2);
+  for (const p of policies) {
+    const deny = p.Properties.PolicyDocument.Statement.find((s: any) => s.Effect === 'Deny');
+    assert.deepEqual(deny.Condition, { Bool: { 'aws:SecureTransport': 'false' } });
+  }
+});
+
+/** Every IAM statement in the template. */
+function statements(): any[] {
+  const out: any[] = [];
+  for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']) {
+    for (const r of Object.values(resources(type))) out.push(...r.Properties.PolicyDocument.Statement);
+  }
+  return out;
+}
+
+test('least privilege: no wildcard actions, only light functions touch DynamoDB', () => {
+  for (const s of statements()) {
+    const actions = [s.Action].flat();
+    for (const a of actions) assert.ok(!a.includes('*'), `wildcard action ${a}`);
+    assert.notEqual(s.Resource, '*', `wildcard resource for ${actions}`);
+  }
+  const policies = Object.entries(resources('AWS::IAM::Policy'));
+  for (const [id, p] of policies) {
+    const actions = p.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat());
+    const touchesTable = actions.some((a: string) => a.startsWith('dynamodb:'));
+    assert.equal(touchesTable, id.startsWith('LightRole'), `${id}: ${actions}`);
+  }
+  template.resourceCountIs('AWS::IAM::Role', 2);
+});
+
+test('the collector policy grants exactly what lambench collect calls', () => {
+  const collector = Object.values(resources('AWS::IAM::ManagedPolicy'))[0];
+  const actions = collector.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()).sort();
+  assert.deepEqual(actions, [
+    'cloudformation:ListStackResources',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'lambda:GetFunction',
+    'lambda:GetFunctionConfiguration',
+    'lambda:InvokeFunction',
+    'lambda:UpdateFunctionConfiguration',
+    's3:GetObject',
+    's3:ListBucket',
+    's3:PutObject',
+  ]);
+});
+
+test('cdk-nag AwsSolutions: no unsuppressed findings', () => {
+  const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+  const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+  assert.deepEqual(errors.map((e) => e.entry.data), []);
+  assert.deepEqual(warnings.map((e) => e.entry.data), []);
+});
