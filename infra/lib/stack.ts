@@ -65,7 +65,9 @@ export class LambenchStack extends Stack {
       this.functions.push(this.benchmarkFunction(f, role, props));
     }
     this.collectorPolicy = this.collector(matrix);
+    this.runner();
     new CfnOutput(this, 'ResultsBucket', { value: `s3://${this.results.bucketName}/lambench` });
+    new CfnOutput(this, 'ResultsBucketName', { value: this.results.bucketName });
     new CfnOutput(this, 'LedgerTable', { value: this.ledger.tableName });
     new CfnOutput(this, 'CollectorPolicyArn', { value: this.collectorPolicy.managedPolicyArn });
     this.suppressions(computeRole, lightRole);
@@ -183,6 +185,47 @@ export class LambenchStack extends Stack {
         }),
       ],
     });
+  }
+
+  /** The role, instance profile and log group of unattended runs on EC2 (infra/runner): the
+   * collector policy, the uploaded binary, the report prefix and its own log streams. Owned by
+   * the stack, so nothing is left behind by a run, and `cdk destroy` removes them. */
+  private runner() {
+    const logGroup = new logs.LogGroup(this, 'RunnerLogs', {
+      logGroupName: '/lambench/runner',
+      retention: logs.RetentionDays.TWO_WEEKS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'RunnerRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: 'lambench unattended runs on EC2 (infra/runner)',
+      managedPolicies: [this.collectorPolicy],
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.results.arnForObjects('bin/*')] }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.results.arnForObjects('reports/*')] }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    const profile = new iam.CfnInstanceProfile(this, 'RunnerProfile', { roles: [role.roleName] });
+    new CfnOutput(this, 'RunnerInstanceProfileName', { value: profile.ref });
+    new CfnOutput(this, 'RunnerLogGroupName', { value: logGroup.logGroupName });
+    NagSuppressions.addResourceSuppressions(
+      role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: 'the uploaded binary (bin/*), the report pages (reports/*) and the log streams (:*) are named per run.',
+        },
+      ],
+      true,
+    );
   }
 
   private suppressions(...roles: iam.Role[]) {

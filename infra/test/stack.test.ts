@@ -43,7 +43,9 @@ test('one function per matrix entry, with its runtime, architecture, memory and 
 });
 
 test('every function logs to its own group with 3-day retention', () => {
-  const groups = Object.values(resources('AWS::Logs::LogGroup'));
+  const groups = Object.values(resources('AWS::Logs::LogGroup')).filter((g: any) =>
+    String(g.Properties.LogGroupName).startsWith('/aws/lambda/'),
+  );
   assert.equal(groups.length, 42);
   for (const g of groups) assert.equal(g.Properties.RetentionInDays, 3);
 });
@@ -107,7 +109,8 @@ test('least privilege: no wildcard actions, only light functions touch DynamoDB'
     const touchesTable = actions.some((a: string) => a.startsWith('dynamodb:'));
     assert.equal(touchesTable, id.startsWith('LightRole'), `${id}: ${actions}`);
   }
-  template.resourceCountIs('AWS::IAM::Role', 2);
+  // Compute, light, and the EC2 runner.
+  template.resourceCountIs('AWS::IAM::Role', 3);
 });
 
 test('the collector policy grants exactly what lambench collect calls', () => {
@@ -133,4 +136,19 @@ test('cdk-nag AwsSolutions: no unsuppressed findings', () => {
   const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'));
   assert.deepEqual(errors.map((e) => e.entry.data), []);
   assert.deepEqual(warnings.map((e) => e.entry.data), []);
+});
+
+test('the EC2 runner: instance profile, collector policy, its own log group and prefixes', () => {
+  template.resourceCountIs('AWS::IAM::InstanceProfile', 1);
+  template.hasResourceProperties('AWS::IAM::Role', {
+    AssumeRolePolicyDocument: Match.objectLike({
+      Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })],
+    }),
+    ManagedPolicyArns: [Match.anyValue()],
+  });
+  template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/lambench/runner', RetentionInDays: 14 });
+  const outputs = template.toJSON().Outputs;
+  for (const o of ['ResultsBucketName', 'RunnerInstanceProfileName', 'RunnerLogGroupName', 'CollectorPolicyArn']) {
+    assert.ok(outputs[o], `output ${o}`);
+  }
 });

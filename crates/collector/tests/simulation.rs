@@ -290,9 +290,10 @@ async fn production_plan_fits_within_1_2x_of_its_lower_bound() {
     let lb = est.lower_bound_s();
     let stats = api.stats.lock().unwrap();
     println!(
-        "simulated production run: {} invocations, {:.1} invocation-hours; longest function {} {:.1} h sequential",
+        "simulated production run: {} invocations, {:.1} invocation-hours, estimated Lambda cost ${:.2} (us-east-1); longest function {} {:.1} h sequential",
         stats.invocations,
         sequential.busy_s / 3600.0,
+        est.cost_usd,
         sequential.longest_function,
         sequential.longest_sequential_s / 3600.0,
     );
