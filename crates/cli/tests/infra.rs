@@ -30,7 +30,10 @@ print(status, len(names))
 fn synthesized_stack_deployed_to_moto_is_discovered_by_collect() {
     let infra = repo_root().join("infra");
     if !infra.join("node_modules").is_dir() {
-        assert!(std::env::var("CI").is_err(), "infra/node_modules is required under CI (.ci/run runs npm ci)");
+        assert!(
+            std::env::var("CI").is_err(),
+            "infra/node_modules is required under CI (.ci/run runs npm ci)"
+        );
         eprintln!("SKIPPED: run `npm ci` in infra/ first");
         return;
     }
@@ -43,9 +46,17 @@ fn synthesized_stack_deployed_to_moto_is_discovered_by_collect() {
         .env("LAMBENCH_PLACEHOLDER_RUST", "1")
         .output()
         .unwrap();
-    assert!(synth.status.success(), "synth: {}", String::from_utf8_lossy(&synth.stderr));
+    assert!(
+        synth.status.success(),
+        "synth: {}",
+        String::from_utf8_lossy(&synth.stderr)
+    );
     let template = out.path().join("Lambench.template.json");
-    assert!(template.is_file(), "no template in {}", out.path().display());
+    assert!(
+        template.is_file(),
+        "no template in {}",
+        out.path().display()
+    );
 
     let script = out.path().join("deploy.py");
     std::fs::write(&script, DEPLOY).unwrap();
@@ -62,10 +73,23 @@ fn synthesized_stack_deployed_to_moto_is_discovered_by_collect() {
     }
     let plan = cmd
         .env_remove("AWS_PROFILE")
-        .args(["collect", "--production", "--dry-run", "--stack", "Lambench"])
+        .args([
+            "collect",
+            "--production",
+            "--dry-run",
+            "--stack",
+            "Lambench",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&plan.stdout);
-    assert!(plan.status.success(), "{stdout}{}", String::from_utf8_lossy(&plan.stderr));
-    assert!(stdout.contains("42 functions x memory sizes = 294 cells"), "{stdout}");
+    assert!(
+        plan.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&plan.stderr)
+    );
+    assert!(
+        stdout.contains("42 functions x memory sizes = 294 cells"),
+        "{stdout}"
+    );
 }

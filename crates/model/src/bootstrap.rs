@@ -38,61 +38,104 @@ impl Default for Bootstrap {
     }
 }
 
-/// Quantile `q` of unsorted data (type 7), by selection rather than a full sort.
-pub fn quantile(data: &mut [f64], q: f64) -> Option<f64> {
-    if data.is_empty() || !(0.0..=1.0).contains(&q) || data.iter().any(|x| x.is_nan()) {
+/// The bootstrap distribution of several quantiles of one sample: each resample gives all of
+/// them, so a cell is resampled once however many statistics and ratios are drawn from it.
+#[derive(Debug, Clone)]
+pub struct Distribution {
+    /// The quantiles asked for, ascending.
+    pub qs: Vec<f64>,
+    /// Each quantile of the sample itself.
+    pub point: Vec<f64>,
+    /// `draws[i][k]`: quantile `qs[k]` of resample `i`.
+    pub draws: Vec<Vec<f64>>,
+}
+
+/// Quantiles `qs` (ascending) of unsorted data, by successive selection: O(n) each.
+pub fn quantiles(data: &mut [f64], qs: &[f64]) -> Option<Vec<f64>> {
+    if data.is_empty() || data.iter().any(|x| x.is_nan()) {
         return None;
     }
-    let pos = q * (data.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let frac = pos - lo as f64;
-    let (_, &mut at_lo, right) = data.select_nth_unstable_by(lo, f64::total_cmp);
-    if frac == 0.0 || right.is_empty() {
-        return Some(at_lo);
+    let n = data.len();
+    let mut out = Vec::with_capacity(qs.len());
+    let mut start = 0;
+    for &q in qs {
+        if !(0.0..=1.0).contains(&q) {
+            return None;
+        }
+        let pos = q * (n - 1) as f64;
+        let lo = (pos.floor() as usize).max(start);
+        let frac = pos - lo as f64;
+        let (_, &mut at, right) = data[start..].select_nth_unstable_by(lo - start, f64::total_cmp);
+        let value = if frac > 0.0 && !right.is_empty() {
+            let next = right.iter().copied().fold(f64::INFINITY, f64::min);
+            at + (next - at) * frac
+        } else {
+            at
+        };
+        out.push(value);
+        start = lo;
     }
-    let next = right.iter().copied().fold(f64::INFINITY, f64::min);
-    Some(at_lo + (next - at_lo) * frac)
+    Some(out)
 }
 
 impl Bootstrap {
-    /// Quantile `q` of `samples` with a percentile-bootstrap interval.
-    pub fn quantile(&self, samples: &[f64], q: f64) -> Option<Estimate> {
+    /// Resamples `samples` and records quantiles `qs` (ascending) of each resample; `stream`
+    /// makes the draws of different cells independent and independent of their order.
+    pub fn distribution(&self, samples: &[f64], qs: &[f64], stream: u64) -> Option<Distribution> {
         if samples.len() < MIN_SAMPLES {
             return None;
         }
-        let mut sorted = samples.to_vec();
-        sorted.sort_by(f64::total_cmp);
-        let value = quantile_sorted(&sorted, q)?;
-        let mut rng = SplitMix64::new(self.seed);
+        let point = quantiles(&mut samples.to_vec(), qs)?;
+        let mut rng = SplitMix64::new(self.seed ^ stream.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         let mut buf = vec![0.0; samples.len()];
-        let mut stats = Vec::with_capacity(self.resamples);
+        let mut draws = Vec::with_capacity(self.resamples);
         for _ in 0..self.resamples {
             resample(samples, &mut buf, &mut rng);
-            stats.push(quantile(&mut buf, q)?);
+            draws.push(quantiles(&mut buf, qs)?);
         }
+        Some(Distribution {
+            qs: qs.to_vec(),
+            point,
+            draws,
+        })
+    }
+
+    /// Quantile `k` of a distribution with its interval.
+    pub fn estimate(&self, d: &Distribution, k: usize) -> Option<Estimate> {
+        let stats = d.draws.iter().map(|row| row[k]).collect();
+        self.interval(*d.point.get(k)?, stats)
+    }
+
+    /// Quantile `k` of `numerator` over that of `denominator`, resample by resample (the two
+    /// distributions come from independent draws).
+    pub fn ratio(
+        &self,
+        numerator: &Distribution,
+        denominator: &Distribution,
+        k: usize,
+    ) -> Option<Estimate> {
+        let value = ratio(*numerator.point.get(k)?, *denominator.point.get(k)?)?;
+        let stats = numerator
+            .draws
+            .iter()
+            .zip(&denominator.draws)
+            .filter_map(|(a, b)| ratio(a[k], b[k]))
+            .collect();
         self.interval(value, stats)
+    }
+
+    /// Quantile `q` of `samples` with a percentile-bootstrap interval.
+    pub fn quantile(&self, samples: &[f64], q: f64) -> Option<Estimate> {
+        let d = self.distribution(samples, &[q], 0)?;
+        self.estimate(&d, 0)
     }
 
     /// `median(numerator) / median(denominator)` with a percentile-bootstrap interval, both
     /// samples resampled independently. For durations, x86_64 over arm64 is the arm64 speedup.
     pub fn median_ratio(&self, numerator: &[f64], denominator: &[f64]) -> Option<Estimate> {
-        if numerator.len() < MIN_SAMPLES || denominator.len() < MIN_SAMPLES {
-            return None;
-        }
-        let median = |d: &[f64]| quantile(&mut d.to_vec(), 0.5);
-        let value = ratio(median(numerator)?, median(denominator)?)?;
-        let mut rng = SplitMix64::new(self.seed ^ 0x9e37_79b9);
-        let mut a = vec![0.0; numerator.len()];
-        let mut b = vec![0.0; denominator.len()];
-        let mut stats = Vec::with_capacity(self.resamples);
-        for _ in 0..self.resamples {
-            resample(numerator, &mut a, &mut rng);
-            resample(denominator, &mut b, &mut rng);
-            if let Some(r) = ratio(quantile(&mut a, 0.5)?, quantile(&mut b, 0.5)?) {
-                stats.push(r);
-            }
-        }
-        self.interval(value, stats)
+        let n = self.distribution(numerator, &[0.5], 1)?;
+        let d = self.distribution(denominator, &[0.5], 2)?;
+        self.ratio(&n, &d, 0)
     }
 
     fn interval(&self, value: f64, mut stats: Vec<f64>) -> Option<Estimate> {
@@ -173,12 +216,16 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn selection_quantile_matches_sorting() {
-        let mut d = vec![5.0, 1.0, 4.0, 2.0, 3.0];
-        assert_eq!(quantile(&mut d, 0.5), Some(3.0));
-        let mut d = vec![10.0, 0.0, 20.0, 30.0];
-        assert_eq!(quantile(&mut d, 0.5), Some(15.0));
-        assert_eq!(quantile(&mut [], 0.5), None);
+    fn selection_quantiles_by_hand() {
+        assert_eq!(
+            quantiles(&mut [5.0, 1.0, 4.0, 2.0, 3.0], &[0.5]),
+            Some(vec![3.0])
+        );
+        assert_eq!(
+            quantiles(&mut [10.0, 0.0, 20.0, 30.0], &[0.0, 0.5, 1.0]),
+            Some(vec![0.0, 15.0, 30.0])
+        );
+        assert_eq!(quantiles(&mut [], &[0.5]), None);
     }
 
     #[test]
@@ -216,7 +263,46 @@ mod tests {
         assert_eq!(cv(&[1.0]), None);
     }
 
+    #[test]
+    fn distributions_give_the_same_answers_as_the_single_statistic_paths() {
+        let b = Bootstrap::default();
+        let arm: Vec<f64> = (0..100).map(|i| 80.0 + f64::from(i % 7)).collect();
+        let x86: Vec<f64> = (0..100).map(|i| 100.0 + f64::from(i % 7)).collect();
+        let (da, dx) = (
+            b.distribution(&arm, &[0.5, 0.99], 1).unwrap(),
+            b.distribution(&x86, &[0.5, 0.99], 2).unwrap(),
+        );
+        let median = b.estimate(&da, 0).unwrap();
+        assert_eq!(median.value, b.quantile(&arm, 0.5).unwrap().value);
+        assert!(median.lo <= median.value && median.value <= median.hi);
+        let speedup = b.ratio(&dx, &da, 0);
+        assert_eq!(Verdict::from_speedup(speedup), Verdict::Arm64Faster);
+        assert!((speedup.unwrap().value - 103.0 / 83.0).abs() < 1e-9);
+        assert_eq!(
+            b.distribution(&arm, &[0.5], 1).unwrap().draws,
+            b.distribution(&arm, &[0.5], 1).unwrap().draws
+        );
+        assert_ne!(
+            b.distribution(&arm, &[0.5], 1).unwrap().draws,
+            b.distribution(&arm, &[0.5], 3).unwrap().draws
+        );
+    }
+
     proptest! {
+        #[test]
+        fn successive_selection_equals_sorted_quantiles(
+            data in proptest::collection::vec(-1e6f64..1e6, 1..200)
+        ) {
+            let qs = [0.0, 0.25, 0.5, 0.9, 0.99, 1.0];
+            let mut sorted = data.clone();
+            sorted.sort_by(f64::total_cmp);
+            let got = quantiles(&mut data.clone(), &qs).unwrap();
+            for (q, g) in qs.iter().zip(got) {
+                let expected = quantile_sorted(&sorted, *q).unwrap();
+                prop_assert!((expected - g).abs() <= 1e-9 * expected.abs().max(1.0), "q {} {} {}", q, expected, g);
+            }
+        }
+
         #[test]
         fn interval_contains_the_point_estimate_for_the_median(
             data in proptest::collection::vec(0.0f64..1e4, 5..120)
@@ -229,15 +315,5 @@ mod tests {
             prop_assert!(min <= e.lo && e.hi <= max);
         }
 
-        #[test]
-        fn selection_quantile_equals_sorted_quantile(
-            data in proptest::collection::vec(-1e6f64..1e6, 1..200), q in 0.0f64..=1.0
-        ) {
-            let mut sorted = data.clone();
-            sorted.sort_by(f64::total_cmp);
-            let expected = quantile_sorted(&sorted, q).unwrap();
-            let got = quantile(&mut data.clone(), q).unwrap();
-            prop_assert!((expected - got).abs() <= 1e-9 * expected.abs().max(1.0));
-        }
     }
 }

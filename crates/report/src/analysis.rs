@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use lambench_model::bootstrap::{Bootstrap, Estimate, Verdict, cv};
+use lambench_model::bootstrap::{Bootstrap, Distribution, Estimate, Verdict, cv};
 use lambench_model::price::PriceTable;
 use serde::Serialize;
 
@@ -100,8 +100,72 @@ pub struct Findings {
     pub switches: Vec<Switch>,
 }
 
+/// Warm-duration quantiles the report shows (p50, p90, p99), in `Distribution` order.
+pub const WARM_QS: [f64; 3] = [0.5, 0.9, 0.99];
+
+/// A cell's bootstrap distributions: warm (p50, p90, p99) and median Init Duration.
+#[derive(Debug, Clone, Default)]
+pub struct CellDist {
+    pub warm: Option<Distribution>,
+    pub init: Option<Distribution>,
+}
+
+/// A stable stream id per cell and statistic, so draws do not depend on cell order.
+fn stream(key: &CellKey, what: &str) -> u64 {
+    let text = format!(
+        "{}/{}/{}/{}/{what}",
+        key.workload, key.runtime, key.memory_mb, key.architecture
+    );
+    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+/// Every cell's distributions, cells spread over the machine's cores (each cell is resampled
+/// once; all its intervals and ratios come from those draws).
+pub fn distributions(
+    samples: &BTreeMap<CellKey, Samples>,
+    boot: &Bootstrap,
+) -> BTreeMap<CellKey, CellDist> {
+    let cells: Vec<(&CellKey, &Samples)> = samples.iter().collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .max(1);
+    let chunk = cells.len().div_ceil(threads).max(1);
+    let mut out = BTreeMap::new();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = cells
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(k, s)| {
+                            let dist = CellDist {
+                                warm: boot.distribution(&s.warm_ms, &WARM_QS, stream(k, "warm")),
+                                init: boot.distribution(&s.init_ms, &[0.5], stream(k, "init")),
+                            };
+                            ((*k).clone(), dist)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            // A panic in a worker is a bug in the statistics: surface it as such.
+            out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+    });
+    out
+}
+
 /// Per-cell statistics in `region`'s prices.
-pub fn cell_stats(key: &CellKey, s: &Samples, boot: &Bootstrap, region: &str) -> CellStats {
+pub fn cell_stats(
+    key: &CellKey,
+    s: &Samples,
+    d: &CellDist,
+    boot: &Bootstrap,
+    region: &str,
+) -> CellStats {
     let cost = |billed: &[f64]| -> Option<f64> {
         if billed.is_empty() {
             return None;
@@ -112,8 +176,13 @@ pub fn cell_stats(key: &CellKey, s: &Samples, boot: &Bootstrap, region: &str) ->
             .ok()
             .map(|c| c * 1e6)
     };
-    let median = boot.quantile(&s.warm_ms, 0.5).map(Est::from);
-    let p99 = boot.quantile(&s.warm_ms, 0.99).map(Est::from);
+    let warm = |k| {
+        d.warm
+            .as_ref()
+            .and_then(|w| boot.estimate(w, k))
+            .map(Est::from)
+    };
+    let (median, p99) = (warm(0), warm(2));
     CellStats {
         workload: key.workload.clone(),
         runtime: key.runtime.clone(),
@@ -121,26 +190,36 @@ pub fn cell_stats(key: &CellKey, s: &Samples, boot: &Bootstrap, region: &str) ->
         architecture: key.architecture.clone(),
         warm_n: s.warm_ms.len(),
         median,
-        p90: boot.quantile(&s.warm_ms, 0.9).map(Est::from),
+        p90: warm(1),
         p99,
         cv: cv(&s.warm_ms),
         tail_ratio: median
             .zip(p99)
             .and_then(|(m, p)| (m.value > 0.0).then(|| p.value / m.value)),
         cold_n: s.init_ms.len(),
-        init_median: boot.quantile(&s.init_ms, 0.5).map(Est::from),
+        init_median: d
+            .init
+            .as_ref()
+            .and_then(|i| boot.estimate(i, 0))
+            .map(Est::from),
         usd_per_million: cost(&s.warm_billed_ms),
         cold_usd_per_million: cost(&s.cold_billed_ms),
     }
 }
 
-/// All findings from all cells' samples.
-pub fn findings(samples: &BTreeMap<CellKey, Samples>, boot: &Bootstrap, region: &str) -> Findings {
+/// All findings from all cells' samples and distributions.
+pub fn findings(
+    samples: &BTreeMap<CellKey, Samples>,
+    dists: &BTreeMap<CellKey, CellDist>,
+    boot: &Bootstrap,
+    region: &str,
+) -> Findings {
+    let none = CellDist::default();
     let cells: Vec<CellStats> = samples
         .iter()
-        .map(|(k, s)| cell_stats(k, s, boot, region))
+        .map(|(k, s)| cell_stats(k, s, dists.get(k).unwrap_or(&none), boot, region))
         .collect();
-    let comparisons = comparisons(samples, &cells, boot);
+    let comparisons = comparisons(samples, dists, &cells, boot);
     let recommendations = recommendations(&cells);
     let switches = switches(&comparisons);
     Findings {
@@ -159,6 +238,7 @@ fn find<'a>(cells: &'a [CellStats], w: &str, r: &str, m: i64, a: &str) -> Option
 
 fn comparisons(
     samples: &BTreeMap<CellKey, Samples>,
+    dists: &BTreeMap<CellKey, CellDist>,
     cells: &[CellStats],
     boot: &Bootstrap,
 ) -> Vec<Comparison> {
@@ -175,7 +255,10 @@ fn comparisons(
             // Cold-start-only data (lambda-perf): nothing to compare warm durations of.
             continue;
         }
-        let speedup = boot.median_ratio(&x86.warm_ms, &arm.warm_ms);
+        let warm = |k: &CellKey| dists.get(k).and_then(|d| d.warm.as_ref());
+        let speedup = warm(&x86_key)
+            .zip(warm(key))
+            .and_then(|(x, a)| boot.ratio(x, a, 0));
         let cost = |a: &str| {
             find(cells, &key.workload, &key.runtime, key.memory_mb, a)
                 .and_then(|c| c.usd_per_million)
@@ -315,7 +398,8 @@ mod tests {
             s.insert(key("arm64", m), samples(80.0 * 1024.0 / m as f64));
             s.insert(key("x86_64", m), samples(100.0 * 1024.0 / m as f64));
         }
-        let f = findings(&s, &Bootstrap::default(), "us-east-1");
+        let boot = Bootstrap::default();
+        let f = findings(&s, &distributions(&s, &boot), &boot, "us-east-1");
         assert_eq!(f.cells.len(), 4);
         assert_eq!(f.comparisons.len(), 2);
         assert!(f.comparisons.iter().all(|c| c.verdict == "arm64 faster"));
@@ -333,7 +417,13 @@ mod tests {
     #[test]
     fn cost_uses_billed_duration_and_the_price_model() {
         let s = samples(100.0);
-        let c = cell_stats(&key("x86_64", 1024), &s, &Bootstrap::default(), "us-east-1");
+        let c = cell_stats(
+            &key("x86_64", 1024),
+            &s,
+            &CellDist::default(),
+            &Bootstrap::default(),
+            "us-east-1",
+        );
         let mean_billed = s.warm_billed_ms.iter().sum::<f64>() / 50.0;
         let expected = 1e6 * (mean_billed / 1000.0 * 0.0000166667 + 0.2e-6);
         assert!(

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use lambench_model::bootstrap::Bootstrap;
 use serde::Serialize;
 
-use crate::analysis::Est;
-use crate::data::{CellKey, Samples};
+use crate::analysis::{CellDist, Est};
+use crate::data::CellKey;
 
 /// One cell's change.
 #[derive(Debug, Clone, Serialize)]
@@ -26,18 +26,16 @@ pub struct Change {
 
 /// Changes for the cells both runs have.
 pub fn changes(
-    current: &BTreeMap<CellKey, Samples>,
-    baseline: &BTreeMap<CellKey, Samples>,
+    current: &BTreeMap<CellKey, CellDist>,
+    baseline: &BTreeMap<CellKey, CellDist>,
     boot: &Bootstrap,
 ) -> Vec<Change> {
     current
         .iter()
         .filter_map(|(k, cur)| {
-            let base = baseline.get(k)?;
-            let median = |s: &[f64]| boot.quantile(s, 0.5).map(|e| e.value);
-            let ratio = boot
-                .median_ratio(&cur.warm_ms, &base.warm_ms)
-                .map(Est::from);
+            let (cur, base) = (cur.warm.as_ref()?, baseline.get(k)?.warm.as_ref()?);
+            let median = |d: &lambench_model::bootstrap::Distribution| d.point.first().copied();
+            let ratio = boot.ratio(cur, base, 0).map(Est::from);
             let flag = match ratio {
                 Some(r) if r.lo > 1.0 => "regression",
                 Some(r) if r.hi < 1.0 => "improvement",
@@ -48,8 +46,8 @@ pub fn changes(
                 runtime: k.runtime.clone(),
                 architecture: k.architecture.clone(),
                 memory_mb: k.memory_mb,
-                baseline_ms: median(&base.warm_ms),
-                current_ms: median(&cur.warm_ms),
+                baseline_ms: median(base),
+                current_ms: median(cur),
                 ratio,
                 flag,
             })

@@ -66,14 +66,15 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
     }
     let meta = data::table(&analyzer, data::META).await?;
     let region = price_region(opts, &meta);
-    let findings = analysis::findings(&samples, &opts.bootstrap, &region);
+    let dists = analysis::distributions(&samples, &opts.bootstrap);
+    let findings = analysis::findings(&samples, &dists, &opts.bootstrap, &region);
     let baseline = match &opts.baseline {
         Some(run) => {
             let base = Analyzer::open(location, Some(run)).await?;
-            let base_samples = data::samples(&base).await?;
+            let base_dists = analysis::distributions(&data::samples(&base).await?, &opts.bootstrap);
             Some((
                 run.clone(),
-                baseline::changes(&samples, &base_samples, &opts.bootstrap),
+                baseline::changes(&dists, &base_dists, &opts.bootstrap),
             ))
         }
         None => None,
