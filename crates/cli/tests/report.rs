@@ -80,8 +80,9 @@ fn report_files_charts_numbers_and_escaping() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    // Per workload: speedup, pareto, cold, tail; per workload × runtime: duration and cost.
-    assert_eq!(charts.len(), 3 * 4 + 3 * 7 * 2, "{charts:?}");
+    // Per workload: speedup, pareto, cold, tail; per workload × runtime: duration and cost;
+    // runtime versions.
+    assert_eq!(charts.len(), 3 * 4 + 3 * 7 * 2 + 1, "{charts:?}");
     for c in &charts {
         let text = std::fs::read_to_string(c).unwrap();
         let doc =

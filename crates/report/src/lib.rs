@@ -146,6 +146,19 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         files.push((format!("workload-{}.html", slug(w)), page));
     }
     let (rows, missing) = quality::rows(&quality_table, planned.as_ref());
+    let mut quality_charts = Vec::new();
+    let version_bars = version_bars(&versions);
+    if !version_bars.is_empty() {
+        let file = "charts/runtime-versions.svg".to_string();
+        let title = "Median Init Duration per runtime version (INIT_START)";
+        files.push((file.clone(), charts::versions::chart(title, &version_bars)?));
+        quality_charts.push(figure(
+            file,
+            title,
+            "A runtime update shows up as a second version of the same runtime.",
+            data::VERSIONS.path,
+        ));
+    }
     let quality = site::page(
         &env,
         "quality.html",
@@ -156,6 +169,7 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
                 missing => Value::from_serialize(&missing),
                 errors => Value::from_serialize(rows_of(&errors)),
                 version_rows => Value::from_serialize(rows_of(&versions)),
+                charts => Value::from_serialize(&quality_charts),
                 planned_known => planned.is_some(),
             }
         },
@@ -298,6 +312,24 @@ fn tail_bars(cells: &[&CellStats]) -> Vec<charts::tail::Bar> {
                 architecture: a,
                 ratio: lambench_model::stats::quantile_sorted(&v, 0.5).unwrap_or(1.0),
             }
+        })
+        .collect()
+}
+
+fn version_bars(t: &Table) -> Vec<charts::versions::Bar> {
+    (0..t.rows.len())
+        .filter_map(|r| {
+            let p50 = t.get(r, "p50_init_ms").as_f64()?;
+            Some(charts::versions::Bar {
+                label: format!(
+                    "{} {} {}",
+                    t.get(r, "runtime").as_str(),
+                    t.get(r, "architecture").as_str(),
+                    t.get(r, "runtime_version").as_str()
+                ),
+                architecture: t.get(r, "architecture").as_str().to_string(),
+                p50_init_ms: p50,
+            })
         })
         .collect()
 }
