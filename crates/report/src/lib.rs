@@ -126,6 +126,13 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
                 recommendations => Value::from_serialize(&findings.recommendations),
                 charts => Value::from_serialize(&index_charts),
                 cold_only => findings.cells.iter().all(|c| c.warm_n == 0),
+                architectures => findings
+                    .cells
+                    .iter()
+                    .map(|c| c.architecture.as_str())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>(),
                 baseline => baseline.as_ref().map(|(run, changes)| {
                     let count = |f: &str| changes.iter().filter(|c| c.flag == f).count();
                     context! {
