@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::collect::{CELL_COUNTS, manifest, planned_cells, query, small_matrix};
+use common::collect::{CELL_COUNTS, cells_of, manifest, planned_cells, query, small_matrix};
 use common::lambench;
 
 #[test]
@@ -54,15 +54,7 @@ fn collect_local_test_mode_then_analyze() {
         "at least two runtimes x two sizes: {planned:?}"
     );
     let rows = query(data, "e2e", CELL_COUNTS);
-    let present: Vec<(String, i64)> = rows
-        .iter()
-        .map(|r| {
-            (
-                r["function_name"].as_str().unwrap().to_string(),
-                r["memory_mb"].as_i64().unwrap(),
-            )
-        })
-        .collect();
+    let present = cells_of(&rows);
     assert_eq!(present, planned, "every planned cell present, nothing else");
     for r in &rows {
         let lanes = m["parallelism"][r["function_name"].as_str().unwrap()]

@@ -6,7 +6,9 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::collect::{CELL_COUNTS, EmulatorProcess, manifest, planned_cells, query, small_matrix};
+use common::collect::{
+    CELL_COUNTS, EmulatorProcess, cells_of, manifest, planned_cells, query, small_matrix,
+};
 use common::lambench;
 
 /// Checks every planned cell has exactly 2 verified cold and 2 warm samples, and no request
@@ -16,15 +18,7 @@ fn assert_exact(out: &Path, run: &str) {
     let m = manifest(out, run);
     assert_eq!(m["status"], "complete", "{m}");
     let rows = query(data, run, CELL_COUNTS);
-    let present: Vec<(String, i64)> = rows
-        .iter()
-        .map(|r| {
-            (
-                r["function_name"].as_str().unwrap().to_string(),
-                r["memory_mb"].as_i64().unwrap(),
-            )
-        })
-        .collect();
+    let present = cells_of(&rows);
     assert_eq!(present, planned_cells(&m));
     for r in &rows {
         assert_eq!(

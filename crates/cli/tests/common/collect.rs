@@ -128,3 +128,18 @@ pub fn planned_cells(manifest: &Value) -> Vec<(String, i64)> {
     cells.sort();
     cells
 }
+
+/// The (function, memory) cells of `CELL_COUNTS` rows, in order.
+pub fn cells_of(rows: &[Value]) -> Vec<(String, i64)> {
+    rows.iter()
+        .map(|r| {
+            (
+                r["function_name"]
+                    .as_str()
+                    .expect("function_name")
+                    .to_string(),
+                r["memory_mb"].as_i64().expect("memory_mb"),
+            )
+        })
+        .collect()
+}
