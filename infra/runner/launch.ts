@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { RunnerOptions } from './options';
+import { RUN_ID, RunnerOptions } from './options';
 import { runInstancesInput } from './request';
 
 const USAGE = `usage: npm run ec2 -- --test|--balanced|--production [--run-id ID] [--binary PATH]
@@ -39,7 +39,7 @@ export function parse(argv: string[], env: NodeJS.ProcessEnv) {
   const arch = values.architecture;
   if (arch !== 'arm64' && arch !== 'x86_64') throw new Error(`unknown architecture ${arch}\n${USAGE}`);
   const runId = values['run-id'] ?? new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19) + 'Z';
-  if (!/^[A-Za-z0-9._-]+$/.test(runId)) throw new Error(`run id ${runId} may hold only letters, digits, '.', '_' and '-'`);
+  if (!RUN_ID.test(runId)) throw new Error(`run id ${runId} may hold only letters, digits, '.', '_' and '-'`);
   const maxHours = Number(values['max-hours']);
   if (!(maxHours > 0 && maxHours <= 24)) throw new Error(`--max-hours must be in (0, 24]\n${USAGE}`);
   return {

@@ -4,6 +4,8 @@ export interface RunnerOptions {
   mode: 'test' | 'balanced' | 'production';
   runId: string;
   region: string;
+  /** The CloudFormation stack the collector discovers the functions from. */
+  stack: string;
   /** From the stack's outputs. */
   bucket: string;
   instanceProfile: string;
@@ -22,3 +24,7 @@ export interface RunnerOptions {
 export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
+
+/** Run ids name a folder (`run_id=<id>`): as the collector requires, letters, digits, '.',
+ * '_' and '-', not starting with '.'. */
+export const RUN_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;

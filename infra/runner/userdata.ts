@@ -1,10 +1,10 @@
 // The user-data script of an unattended run: hard time limit first, logs to CloudWatch, the
 // collector writing to S3, the report next to it, then the instance shuts itself down (and,
 // launched with InstanceInitiatedShutdownBehavior=terminate, is terminated).
-import { RunnerOptions, shellQuote as q } from './options';
+import { RUN_ID, RunnerOptions, shellQuote as q } from './options';
 
 export function userData(o: RunnerOptions): string {
-  if (!/^[A-Za-z0-9._-]+$/.test(o.runId)) throw new Error(`unsafe run id ${o.runId}`);
+  if (!RUN_ID.test(o.runId)) throw new Error(`unsafe run id ${o.runId}`);
   const minutes = Math.max(1, Math.round(o.maxHours * 60));
   const data = `s3://${o.bucket}/lambench`;
   const agentConfig = JSON.stringify({
@@ -20,7 +20,7 @@ export function userData(o: RunnerOptions): string {
   });
   const collect = [
     'lambench', 'collect', `--${o.mode}`, '--yes', '--progress', 'lines', '--no-report',
-    '--region', o.region, '--out', data, '--run-id', o.runId, ...o.collectArgs,
+    '--region', o.region, '--stack', o.stack, '--out', data, '--run-id', o.runId, ...o.collectArgs,
   ].map(q).join(' ');
   const report = [
     'lambench', 'report', '--data', data, '--run', o.runId, '--out', '/opt/lambench/report',

@@ -14,6 +14,7 @@ const options: RunnerOptions = {
   mode: 'production',
   runId: '2026-11-30T10-00-00Z',
   region: 'us-east-2',
+  stack: 'Lambench',
   bucket: 'lambench-results-abc',
   instanceProfile: 'Lambench-RunnerProfile-XYZ',
   logGroup: '/lambench/runner',
@@ -60,4 +61,5 @@ test('arguments: one mode, sane limits, collect arguments after --', () => {
   assert.throws(() => parse(['--test', '--max-hours', '48'], {}), /max-hours/);
   assert.throws(() => parse(['--test', '--architecture', 'sparc'], {}), /architecture/);
   assert.throws(() => parse(['--test', '--run-id', '$(reboot)'], {}), /run id/);
+  assert.throws(() => parse(['--test', '--run-id', '.hidden'], {}), /run id/);
 });

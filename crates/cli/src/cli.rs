@@ -240,7 +240,7 @@ pub struct CollectArgs {
 
     /// Continue a run that stopped (crash, Ctrl-C, expired credentials): its plan comes from
     /// run_id=<RUN_ID>/manifest.json under --out; complete cells are skipped.
-    #[arg(long, value_name = "RUN_ID", group = "mode", conflicts_with = "run_id")]
+    #[arg(long, value_name = "RUN_ID", group = "mode", conflicts_with_all = ["run_id", "dry_run"])]
     pub resume: Option<String>,
 
     /// Start the local emulator in-process and run against it.

@@ -205,6 +205,25 @@ fn bad_input_is_a_clear_error() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("no run \"missing\""));
+    // --out pointing at data (or anything not a report) is refused, and nothing is deleted.
+    lambench()
+        .args(["report", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&data)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not a lambench report folder"));
+    assert!(
+        data.join("run_id=current/part-0.parquet").is_file(),
+        "data untouched"
+    );
+    // An earlier report is replaced.
+    let site = dir.path().join("site");
+    report(&data, &site, &["--run", "current"]);
+    std::fs::write(site.join("stale.html"), "old").unwrap();
+    report(&data, &site, &["--run", "current"]);
+    assert!(!site.join("stale.html").exists() && site.join(".lambench-report").is_file());
 }
 
 #[test]

@@ -18,6 +18,8 @@ pub enum ErrorKind {
     Credentials,
     /// The function does not exist.
     NotFound,
+    /// Network failure, timeout or a 5xx: the call may well succeed if repeated.
+    Transient,
     /// Anything else (network, 5xx, validation).
     Other,
 }

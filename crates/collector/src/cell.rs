@@ -26,6 +26,8 @@ pub struct CellOutcome {
     pub cold_came_back_warm: u32,
     pub warm_came_back_cold: u32,
     pub throttled: u32,
+    /// Attempts that failed before reaching the function (network, 5xx) and were retried.
+    pub transient: u32,
     pub config_retries: u32,
 }
 
@@ -104,7 +106,7 @@ impl<A: LambdaApi> Runner<'_, A> {
             let rows = rows.into_iter().collect::<Result<Vec<_>, _>>()?;
             let mut throttled: Option<u32> = None;
             for (sample, row) in batch.into_iter().zip(rows) {
-                if row.status == Status::Throttled {
+                if matches!(row.status, Status::Throttled | Status::ClientError) {
                     throttled = throttled.max(Some(sample.attempt));
                 }
                 if let Next::Retry = self.judge(&row, sample, out) {
@@ -162,6 +164,7 @@ impl<A: LambdaApi> Runner<'_, A> {
             out.cold_came_back_warm += l.cold_came_back_warm;
             out.warm_came_back_cold += l.warm_came_back_cold;
             out.throttled += l.throttled;
+            out.transient += l.transient;
         }
         Ok(())
     }
@@ -179,7 +182,7 @@ impl<A: LambdaApi> Runner<'_, A> {
             let row = self.invoke(cell, event, sample).await?;
             drop(permit);
             let next = self.judge(&row, sample, out);
-            let throttled = row.status == Status::Throttled;
+            let throttled = matches!(row.status, Status::Throttled | Status::ClientError);
             out.rows.push(row);
             match next {
                 Next::Done => return Ok(()),
@@ -193,12 +196,19 @@ impl<A: LambdaApi> Runner<'_, A> {
         }
     }
 
-    /// Whether a sample is done: counted retries for throttles and for starts of the wrong
-    /// kind (a flagged warm-up may be either); other failures are final rows.
+    /// Whether a sample is done: counted retries for attempts that never ran (throttles,
+    /// transient network/5xx errors) and for starts of the wrong kind (a flagged warm-up may be
+    /// either); function errors and timeouts are results: final rows.
     fn judge(&self, row: &Invocation, sample: Sample, out: &mut CellOutcome) -> Next {
         let o = self.options;
-        if row.status == Status::Throttled {
-            out.throttled += 1;
+        let never_ran = row.status == Status::ClientError
+            && row.error_type.as_deref() != Some("MalformedReport");
+        if row.status == Status::Throttled || never_ran {
+            if never_ran {
+                out.transient += 1;
+            } else {
+                out.throttled += 1;
+            }
             return if sample.attempt < o.throttle_retries {
                 Next::Retry
             } else {

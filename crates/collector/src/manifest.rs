@@ -29,6 +29,9 @@ pub struct CellRecord {
     pub cold_came_back_warm: u32,
     pub warm_came_back_cold: u32,
     pub throttled: u32,
+    /// Attempts that never reached the function (network, 5xx), retried.
+    #[serde(default)]
+    pub transient: u32,
     pub config_retries: u32,
     pub session: u32,
     pub finished_at: String,
@@ -42,6 +45,7 @@ pub struct Counts {
     pub cold_came_back_warm: u32,
     pub warm_came_back_cold: u32,
     pub throttled: u32,
+    pub transient: u32,
     pub config_retries: u32,
 }
 
@@ -114,6 +118,7 @@ impl Manifest {
             c.cold_came_back_warm += r.cold_came_back_warm;
             c.warm_came_back_cold += r.warm_came_back_cold;
             c.throttled += r.throttled;
+            c.transient += r.transient;
             c.config_retries += r.config_retries;
         }
         c

@@ -98,7 +98,10 @@ impl<'a, A: LambdaApi> Runner<'a, A> {
             self.limits.control.acquire().await;
             match self.api.configuration(function).await {
                 Ok(c) => break c,
-                Err(e) if e.kind == ErrorKind::Throttled && attempt < MAX_CONFIG_RETRIES => {
+                Err(e)
+                    if matches!(e.kind, ErrorKind::Throttled | ErrorKind::Transient)
+                        && attempt < MAX_CONFIG_RETRIES =>
+                {
                     attempt += 1;
                     tokio::time::sleep(self.limits.backoff(attempt)).await;
                 }
@@ -133,8 +136,10 @@ impl<'a, A: LambdaApi> Runner<'a, A> {
             {
                 Ok(()) => break,
                 Err(e)
-                    if matches!(e.kind, ErrorKind::Conflict | ErrorKind::Throttled)
-                        && retries < MAX_CONFIG_RETRIES =>
+                    if matches!(
+                        e.kind,
+                        ErrorKind::Conflict | ErrorKind::Throttled | ErrorKind::Transient
+                    ) && retries < MAX_CONFIG_RETRIES =>
                 {
                     retries += 1;
                     let wait = if e.kind == ErrorKind::Conflict {
@@ -160,7 +165,9 @@ impl<'a, A: LambdaApi> Runner<'a, A> {
                     });
                 }
                 Ok(UpdateStatus::InProgress) => {}
-                Err(e) if e.kind == ErrorKind::Throttled => retries += 1,
+                Err(e) if matches!(e.kind, ErrorKind::Throttled | ErrorKind::Transient) => {
+                    retries += 1;
+                }
                 Err(e) => return Err(CollectError::api("poll the update of", name, e)),
             }
             if Instant::now() > deadline {

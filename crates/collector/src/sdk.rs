@@ -31,6 +31,10 @@ where
 {
     let code = e.code();
     let message = error_chain(e);
+    let network = matches!(
+        e,
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_)
+    );
     let kind = match code {
         Some("TooManyRequestsException" | "ThrottlingException" | "Throttling") => {
             ErrorKind::Throttled
@@ -39,6 +43,16 @@ where
         Some("ResourceNotFoundException") => ErrorKind::NotFound,
         Some(c) if CREDENTIAL_CODES.contains(&c) => ErrorKind::Credentials,
         None if message.to_ascii_lowercase().contains("credentials") => ErrorKind::Credentials,
+        Some(
+            "ServiceException"
+            | "InternalFailure"
+            | "InternalServerError"
+            | "ServiceUnavailable"
+            | "ServiceUnavailableException"
+            | "RequestTimeout"
+            | "RequestTimeoutException",
+        ) => ErrorKind::Transient,
+        None if network => ErrorKind::Transient,
         _ => ErrorKind::Other,
     };
     ApiError::new(kind, code, message)
@@ -143,5 +157,43 @@ impl LambdaApi for SdkLambda {
                 .map(|p| p.as_ref().to_vec())
                 .unwrap_or_default(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_lambda::error::ErrorMetadata;
+    use aws_sdk_lambda::operation::invoke::InvokeError;
+
+    fn service(code: &str) -> SdkError<InvokeError, ()> {
+        let meta = ErrorMetadata::builder().code(code).message("m").build();
+        SdkError::service_error(InvokeError::generic(meta), ())
+    }
+
+    #[test]
+    fn errors_are_classified_by_what_the_collector_does_next() {
+        let kind = |e: SdkError<InvokeError, ()>| classify(&e).kind;
+        assert_eq!(
+            kind(service("TooManyRequestsException")),
+            ErrorKind::Throttled
+        );
+        assert_eq!(
+            kind(service("ResourceConflictException")),
+            ErrorKind::Conflict
+        );
+        assert_eq!(
+            kind(service("ExpiredTokenException")),
+            ErrorKind::Credentials
+        );
+        assert_eq!(kind(service("ServiceException")), ErrorKind::Transient);
+        assert_eq!(
+            kind(service("InvalidParameterValueException")),
+            ErrorKind::Other
+        );
+        assert_eq!(
+            kind(SdkError::timeout_error("read timed out")),
+            ErrorKind::Transient
+        );
     }
 }

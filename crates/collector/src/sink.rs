@@ -107,6 +107,7 @@ impl Sink {
                 cold_came_back_warm: outcome.cold_came_back_warm,
                 warm_came_back_cold: outcome.warm_came_back_cold,
                 throttled: outcome.throttled,
+                transient: outcome.transient,
                 config_retries: outcome.config_retries,
                 session,
                 finished_at: now(),

@@ -123,9 +123,11 @@ fn stream(key: &CellKey, what: &str) -> u64 {
 
 /// Every cell's distributions, cells spread over the machine's cores (each cell is resampled
 /// once; all its intervals and ratios come from those draws).
+/// `salt` keeps the draws of two runs' distributions independent (their cells share names).
 pub fn distributions(
     samples: &BTreeMap<CellKey, Samples>,
     boot: &Bootstrap,
+    salt: u64,
 ) -> BTreeMap<CellKey, CellDist> {
     let cells: Vec<(&CellKey, &Samples)> = samples.iter().collect();
     let threads = std::thread::available_parallelism()
@@ -141,8 +143,16 @@ pub fn distributions(
                     part.iter()
                         .map(|(k, s)| {
                             let dist = CellDist {
-                                warm: boot.distribution(&s.warm_ms, &WARM_QS, stream(k, "warm")),
-                                init: boot.distribution(&s.init_ms, &[0.5], stream(k, "init")),
+                                warm: boot.distribution(
+                                    &s.warm_ms,
+                                    &WARM_QS,
+                                    stream(k, "warm") ^ salt,
+                                ),
+                                init: boot.distribution(
+                                    &s.init_ms,
+                                    &[0.5],
+                                    stream(k, "init") ^ salt,
+                                ),
                             };
                             ((*k).clone(), dist)
                         })
@@ -399,7 +409,7 @@ mod tests {
             s.insert(key("x86_64", m), samples(100.0 * 1024.0 / m as f64));
         }
         let boot = Bootstrap::default();
-        let f = findings(&s, &distributions(&s, &boot), &boot, "us-east-1");
+        let f = findings(&s, &distributions(&s, &boot, 0), &boot, "us-east-1");
         assert_eq!(f.cells.len(), 4);
         assert_eq!(f.comparisons.len(), 2);
         assert!(f.comparisons.iter().all(|c| c.verdict == "arm64 faster"));

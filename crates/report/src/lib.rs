@@ -27,6 +27,9 @@ use analysis::{CellStats, Findings};
 use data::{CellKey, Samples, Table};
 pub use error::{Error, Result};
 
+/// Salt of the baseline run's bootstrap streams: independent of the current run's draws.
+const BASELINE_SALT: u64 = 0xba5e_11de;
+
 /// What to build.
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
@@ -66,12 +69,16 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
     }
     let meta = data::table(&analyzer, data::META).await?;
     let region = price_region(opts, &meta);
-    let dists = analysis::distributions(&samples, &opts.bootstrap);
+    let dists = analysis::distributions(&samples, &opts.bootstrap, 0);
     let findings = analysis::findings(&samples, &dists, &opts.bootstrap, &region);
     let baseline = match &opts.baseline {
         Some(run) => {
             let base = Analyzer::open(location, Some(run)).await?;
-            let base_dists = analysis::distributions(&data::samples(&base).await?, &opts.bootstrap);
+            let base_dists = analysis::distributions(
+                &data::samples(&base).await?,
+                &opts.bootstrap,
+                BASELINE_SALT,
+            );
             Some((
                 run.clone(),
                 baseline::changes(&dists, &base_dists, &opts.bootstrap),

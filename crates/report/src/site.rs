@@ -66,13 +66,25 @@ pub fn page(env: &Environment<'_>, template: &str, context: Value) -> Result<Str
 /// Files of the site, relative path and contents.
 pub type Files = Vec<(String, String)>;
 
+/// The file that marks a folder as a lambench report, so replacing it is safe.
+pub const MARKER: &str = ".lambench-report";
+
 /// Writes the files into a fresh folder and swaps it in for `out`, so readers never see half a
-/// report and an old report never keeps stale pages.
+/// report and an old report never keeps stale pages. An existing `out` is replaced only if it
+/// is empty or an earlier report (it holds [`MARKER`]): `--out results` must never delete data.
 pub fn write(out: &Path, files: &Files) -> Result<()> {
     let io = |path: &Path, source| Error::Io {
         path: path.display().to_string(),
         source,
     };
+    let replaceable = !out.exists()
+        || out.join(MARKER).is_file()
+        || std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none());
+    if out.file_name().is_none() || !replaceable {
+        return Err(Error::NotAReportFolder {
+            path: out.display().to_string(),
+        });
+    }
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -83,6 +95,12 @@ pub fn write(out: &Path, files: &Files) -> Result<()> {
         .map_or("report".into(), |n| n.to_string_lossy().into_owned());
     let tmp: PathBuf = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
+    std::fs::write(
+        tmp.join(MARKER),
+        "written by lambench report; this folder is replaced on the next report\n",
+    )
+    .map_err(|e| io(&tmp, e))?;
     for (rel, contents) in files {
         let path = tmp.join(rel);
         if let Some(dir) = path.parent() {

@@ -12,7 +12,7 @@ echo '{"logs":{"logs_collected":{"files":{"collect_list":[{"file_path":"/var/log
 exec >>/var/log/lambench.log 2>&1
 echo "lambench run 2026-11-30T10-00-00Z started $(date -u +%FT%TZ)"
 aws s3 cp 's3://lambench-results-abc/bin/2026-11-30T10-00-00Z/lambench' /usr/local/bin/lambench && chmod +x /usr/local/bin/lambench
-'lambench' 'collect' '--production' '--yes' '--progress' 'lines' '--no-report' '--region' 'us-east-2' '--out' 's3://lambench-results-abc/lambench' '--run-id' '2026-11-30T10-00-00Z' '--workload' 'cpu-intensive' '--concurrency' '900; rm -rf / #'\'''
+'lambench' 'collect' '--production' '--yes' '--progress' 'lines' '--no-report' '--region' 'us-east-2' '--stack' 'Lambench' '--out' 's3://lambench-results-abc/lambench' '--run-id' '2026-11-30T10-00-00Z' '--workload' 'cpu-intensive' '--concurrency' '900; rm -rf / #'\'''
 status=$?
 echo "collect exited with $status"
 'lambench' 'report' '--data' 's3://lambench-results-abc/lambench' '--run' '2026-11-30T10-00-00Z' '--out' '/opt/lambench/report' && aws s3 cp --recursive --only-show-errors /opt/lambench/report 's3://lambench-results-abc/reports/2026-11-30T10-00-00Z/'

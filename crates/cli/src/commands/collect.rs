@@ -191,15 +191,29 @@ async fn resume(
     ledger: Option<Ledger>,
     target: &Target,
 ) -> anyhow::Result<Sink> {
-    let sink = Sink::resume(location, run_id, ledger).await?;
-    let m = sink.manifest().await;
-    if m.backend != target.backend {
+    // Check the target before touching the manifest: a refused resume changes nothing.
+    let Some(m) = lambench_collector::sink::read_manifest(&location, run_id).await? else {
+        return Err(lambench_collector::CollectError::NoSuchRun {
+            run_id: run_id.into(),
+            location: location.display.clone(),
+        }
+        .into());
+    };
+    let region = (target.backend == "aws").then(|| target.region.clone());
+    if m.backend != target.backend || m.region != region {
         return Err(UsageError(format!(
-            "run {run_id} was collected on {} ({}); resume it against the same target",
-            m.backend, m.target
+            "run {run_id} was collected on {} {} ({}); resume it against the same target{}",
+            m.backend,
+            m.region.as_deref().unwrap_or(""),
+            m.target,
+            m.region
+                .as_deref()
+                .map_or(String::new(), |r| format!(" (--region {r})"))
         ))
         .into());
     }
+    let sink = Sink::resume(location, run_id, ledger).await?;
+    let m = sink.manifest().await;
     println!(
         "resuming run {run_id} (session {}): {} of {} cells complete, {} to go, against {}",
         m.sessions,
@@ -257,7 +271,7 @@ async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Res
     match result {
         Ok(RunEnd::Complete(c)) => {
             println!(
-                "run {} complete in {}: {} rows ({} failed; {} cold requests came back warm and {} warm came back cold, retried; {} throttled; {} configuration retries)",
+                "run {} complete in {}: {} rows ({} failed; {} cold requests came back warm and {} warm came back cold, retried; {} throttled; {} transient errors; {} configuration retries)",
                 m.run_id,
                 human(started.elapsed()),
                 c.rows,
@@ -265,6 +279,7 @@ async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Res
                 c.cold_came_back_warm,
                 c.warm_came_back_cold,
                 c.throttled,
+                c.transient,
                 c.config_retries
             );
             println!("data: {data} (Parquet per cell, manifest.json)");

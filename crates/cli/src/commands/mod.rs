@@ -49,7 +49,9 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             || e.downcast_ref::<lambench_report::Error>().is_some_and(|r| {
                 matches!(
                     r,
-                    lambench_report::Error::Analyzer(_) | lambench_report::Error::NoSamples
+                    lambench_report::Error::Analyzer(_)
+                        | lambench_report::Error::NoSamples
+                        | lambench_report::Error::NotAReportFolder { .. }
                 )
             })
             || e.downcast_ref::<lambench_collector::CollectError>()

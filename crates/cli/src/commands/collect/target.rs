@@ -103,8 +103,10 @@ impl Target {
         args: &CollectArgs,
     ) -> anyhow::Result<Vec<FunctionSpec>> {
         if !args.functions.is_empty() {
-            return args
-                .functions
+            let mut names = args.functions.clone();
+            names.sort();
+            names.dedup();
+            return names
                 .iter()
                 .map(|name| {
                     matrix.function_by_name(name).ok_or_else(|| {
