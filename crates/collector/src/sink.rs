@@ -7,7 +7,7 @@
 
 use lambench_model::parquet_out;
 use lambench_store::Location;
-use object_store::{ObjectStoreExt, PutPayload};
+use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
 use tokio::sync::Mutex;
 
 use crate::cell::CellOutcome;
@@ -24,18 +24,44 @@ pub struct Sink {
 }
 
 impl Sink {
-    /// Starts a new run: fails if the run id already has a manifest there.
+    /// Starts a new run: fails if the run id already has a manifest there. The first manifest
+    /// is written with a create-only put (a local file created exclusively, S3 `If-None-Match`),
+    /// so two collectors started with the same run id at once cannot both own it.
     pub async fn create(
         location: Location,
         manifest: Manifest,
         ledger: Option<Ledger>,
     ) -> Result<Sink, CollectError> {
         let run_id = manifest.run_id.clone();
+        let exists = || CollectError::RunExists {
+            run_id: run_id.clone(),
+            location: location.display.clone(),
+        };
         if read_manifest(&location, &run_id).await?.is_some() {
-            return Err(CollectError::RunExists {
-                run_id,
-                location: location.display.clone(),
-            });
+            return Err(exists());
+        }
+        let key = manifest_key(&run_id)?;
+        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| CollectError::Storage {
+            location: location.display.clone(),
+            message: e.to_string(),
+        })?;
+        let create = PutOptions {
+            mode: PutMode::Create,
+            ..PutOptions::default()
+        };
+        let put = location
+            .store
+            .put_opts(&location.child(&key), PutPayload::from(json), create)
+            .await;
+        match put {
+            Ok(_) | Err(object_store::Error::NotImplemented { .. }) => {}
+            Err(object_store::Error::AlreadyExists { .. }) => return Err(exists()),
+            Err(e) => {
+                return Err(CollectError::Storage {
+                    location: location.display.clone(),
+                    message: e.to_string(),
+                });
+            }
         }
         let sink = Sink {
             location,

@@ -1,0 +1,54 @@
+//! A run id is owned by one collector: two started at once with the same id cannot both
+//! create it (the first manifest is a create-only put), and a later start is refused too.
+
+use lambench_collector::manifest::{Manifest, RunSettings};
+use lambench_collector::{CollectError, Filters, Plan, Sink};
+use lambench_model::Matrix;
+use lambench_store::Location;
+
+fn manifest(run_id: &str) -> Manifest {
+    let m = Matrix::builtin().unwrap();
+    let plan = Plan::new(
+        &m,
+        "test",
+        m.mode("test").unwrap(),
+        &m.functions(),
+        &Filters::default(),
+    );
+    let settings = RunSettings {
+        backend: "local".into(),
+        region: None,
+        target: "test".into(),
+        parallelism: Default::default(),
+        concurrency: 1,
+        control_rate: 15.0,
+    };
+    Manifest::new(run_id, plan, settings)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_run_id_one_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = Location::resolve(dir.path().to_str().unwrap(), true)
+        .await
+        .unwrap();
+    for round in 0..20 {
+        let id = format!("race-{round}");
+        let (a, b) = tokio::join!(
+            Sink::create(location.clone(), manifest(&id), None),
+            Sink::create(location.clone(), manifest(&id), None),
+        );
+        let owners = [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count();
+        assert_eq!(
+            owners, 1,
+            "round {round}: exactly one collector owns the run id"
+        );
+        for r in [a, b] {
+            if let Err(e) = r {
+                assert!(matches!(e, CollectError::RunExists { .. }), "{e}");
+            }
+        }
+    }
+    let again = Sink::create(location.clone(), manifest("race-0"), None).await;
+    assert!(matches!(again, Err(CollectError::RunExists { .. })));
+}
