@@ -47,8 +47,6 @@ pub struct Limits {
     pub status: RateLimiter,
     /// Invocations in flight across the whole run.
     pub concurrency: Semaphore,
-    /// The budget `concurrency` was created with.
-    pub concurrency_budget: u32,
     jitter: Mutex<SplitMix64>,
 }
 
@@ -58,7 +56,6 @@ impl Limits {
             control: RateLimiter::per_second(control_rate),
             status: RateLimiter::per_second(status_rate),
             concurrency: Semaphore::new(concurrency.max(1) as usize),
-            concurrency_budget: concurrency.max(1),
             jitter: Mutex::new(SplitMix64::new(0x1a_b3_c4)),
         }
     }

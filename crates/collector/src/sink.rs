@@ -41,10 +41,7 @@ impl Sink {
             return Err(exists());
         }
         let key = manifest_key(&run_id)?;
-        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| CollectError::Storage {
-            location: location.display.clone(),
-            message: e.to_string(),
-        })?;
+        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| storage(&location, e))?;
         let create = PutOptions {
             mode: PutMode::Create,
             ..PutOptions::default()
@@ -56,12 +53,7 @@ impl Sink {
         match put {
             Ok(_) | Err(object_store::Error::NotImplemented { .. }) => {}
             Err(object_store::Error::AlreadyExists { .. }) => return Err(exists()),
-            Err(e) => {
-                return Err(CollectError::Storage {
-                    location: location.display.clone(),
-                    message: e.to_string(),
-                });
-            }
+            Err(e) => return Err(storage(&location, e)),
         }
         let sink = Sink {
             location,
@@ -99,10 +91,6 @@ impl Sink {
 
     pub async fn manifest(&self) -> Manifest {
         self.manifest.lock().await.clone()
-    }
-
-    pub fn location(&self) -> &Location {
-        &self.location
     }
 
     /// Records a completed cell: Parquet part, ledger, then the manifest entry.
@@ -186,6 +174,13 @@ impl Sink {
     }
 }
 
+fn storage(location: &Location, e: impl std::fmt::Display) -> CollectError {
+    CollectError::Storage {
+        location: location.display.clone(),
+        message: e.to_string(),
+    }
+}
+
 fn manifest_key(run_id: &str) -> Result<String, CollectError> {
     let part = parquet_out::part_key(run_id, "manifest")?;
     Ok(part.replace("manifest.parquet", "manifest.json"))
@@ -200,17 +195,9 @@ pub async fn read_manifest(
     let got = match location.store.get(&location.child(&key)).await {
         Ok(got) => got,
         Err(object_store::Error::NotFound { .. }) => return Ok(None),
-        Err(e) => {
-            return Err(CollectError::Storage {
-                location: location.display.clone(),
-                message: e.to_string(),
-            });
-        }
+        Err(e) => return Err(storage(location, e)),
     };
-    let bytes = got.bytes().await.map_err(|e| CollectError::Storage {
-        location: location.display.clone(),
-        message: e.to_string(),
-    })?;
+    let bytes = got.bytes().await.map_err(|e| storage(location, e))?;
     serde_json::from_slice(&bytes)
         .map(Some)
         .map_err(|e| CollectError::BadManifest {

@@ -124,20 +124,6 @@ impl Bootstrap {
         self.interval(value, stats)
     }
 
-    /// Quantile `q` of `samples` with a percentile-bootstrap interval.
-    pub fn quantile(&self, samples: &[f64], q: f64) -> Option<Estimate> {
-        let d = self.distribution(samples, &[q], 0)?;
-        self.estimate(&d, 0)
-    }
-
-    /// `median(numerator) / median(denominator)` with a percentile-bootstrap interval, both
-    /// samples resampled independently. For durations, x86_64 over arm64 is the arm64 speedup.
-    pub fn median_ratio(&self, numerator: &[f64], denominator: &[f64]) -> Option<Estimate> {
-        let n = self.distribution(numerator, &[0.5], 1)?;
-        let d = self.distribution(denominator, &[0.5], 2)?;
-        self.ratio(&n, &d, 0)
-    }
-
     fn interval(&self, value: f64, mut stats: Vec<f64>) -> Option<Estimate> {
         if stats.is_empty() {
             return None;
@@ -215,6 +201,17 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn median(b: &Bootstrap, data: &[f64]) -> Option<Estimate> {
+        b.estimate(&b.distribution(data, &[0.5], 0)?, 0)
+    }
+
+    /// median(numerator) / median(denominator), independent streams.
+    fn ratio_of_medians(b: &Bootstrap, numerator: &[f64], denominator: &[f64]) -> Option<Estimate> {
+        let n = b.distribution(numerator, &[0.5], 1)?;
+        let d = b.distribution(denominator, &[0.5], 2)?;
+        b.ratio(&n, &d, 0)
+    }
+
     #[test]
     fn selection_quantiles_by_hand() {
         assert_eq!(
@@ -232,10 +229,11 @@ mod tests {
     fn bootstrap_is_deterministic_and_brackets_the_estimate() {
         let data: Vec<f64> = (0..200).map(|i| 100.0 + f64::from(i % 17)).collect();
         let b = Bootstrap::default();
-        let e = b.quantile(&data, 0.5).unwrap();
-        assert_eq!(Some(e), b.quantile(&data, 0.5));
+        let e = median(&b, &data).unwrap();
+        assert_eq!(Some(e), median(&b, &data));
+        assert_eq!(e.value, 108.0);
         assert!(e.lo <= e.value && e.value <= e.hi, "{e:?}");
-        assert!(b.quantile(&data[..4], 0.5).is_none(), "too few samples");
+        assert!(median(&b, &data[..4]).is_none(), "too few samples");
     }
 
     #[test]
@@ -243,16 +241,16 @@ mod tests {
         let b = Bootstrap::default();
         let arm: Vec<f64> = (0..100).map(|i| 80.0 + f64::from(i % 7)).collect();
         let x86: Vec<f64> = (0..100).map(|i| 100.0 + f64::from(i % 7)).collect();
-        let speedup = b.median_ratio(&x86, &arm);
+        let speedup = ratio_of_medians(&b, &x86, &arm);
         assert_eq!(Verdict::from_speedup(speedup), Verdict::Arm64Faster);
         assert!((speedup.unwrap().value - 103.0 / 83.0).abs() < 1e-9);
-        let same = b.median_ratio(&arm, &arm.iter().rev().copied().collect::<Vec<_>>());
+        let same = ratio_of_medians(&b, &arm, &arm.iter().rev().copied().collect::<Vec<_>>());
         assert_eq!(
             Verdict::from_speedup(same),
             Verdict::NoSignificantDifference
         );
         assert_eq!(
-            Verdict::from_speedup(b.median_ratio(&arm[..3], &arm)),
+            Verdict::from_speedup(ratio_of_medians(&b, &arm[..3], &arm)),
             Verdict::NotEnoughData
         );
     }
@@ -264,27 +262,20 @@ mod tests {
     }
 
     #[test]
-    fn distributions_give_the_same_answers_as_the_single_statistic_paths() {
+    fn one_distribution_serves_several_quantiles_and_streams_are_independent() {
         let b = Bootstrap::default();
         let arm: Vec<f64> = (0..100).map(|i| 80.0 + f64::from(i % 7)).collect();
-        let x86: Vec<f64> = (0..100).map(|i| 100.0 + f64::from(i % 7)).collect();
-        let (da, dx) = (
-            b.distribution(&arm, &[0.5, 0.99], 1).unwrap(),
-            b.distribution(&x86, &[0.5, 0.99], 2).unwrap(),
-        );
-        let median = b.estimate(&da, 0).unwrap();
-        assert_eq!(median.value, b.quantile(&arm, 0.5).unwrap().value);
-        assert!(median.lo <= median.value && median.value <= median.hi);
-        let speedup = b.ratio(&dx, &da, 0);
-        assert_eq!(Verdict::from_speedup(speedup), Verdict::Arm64Faster);
-        assert!((speedup.unwrap().value - 103.0 / 83.0).abs() < 1e-9);
+        let d = b.distribution(&arm, &[0.5, 0.99], 1).unwrap();
+        assert_eq!(d.point, vec![83.0, 86.0]);
+        let p99 = b.estimate(&d, 1).unwrap();
+        assert!(p99.lo <= p99.value && p99.value <= p99.hi);
         assert_eq!(
-            b.distribution(&arm, &[0.5], 1).unwrap().draws,
-            b.distribution(&arm, &[0.5], 1).unwrap().draws
+            d.draws,
+            b.distribution(&arm, &[0.5, 0.99], 1).unwrap().draws
         );
         assert_ne!(
-            b.distribution(&arm, &[0.5], 1).unwrap().draws,
-            b.distribution(&arm, &[0.5], 3).unwrap().draws
+            d.draws,
+            b.distribution(&arm, &[0.5, 0.99], 3).unwrap().draws
         );
     }
 
@@ -304,11 +295,11 @@ mod tests {
         }
 
         #[test]
-        fn interval_contains_the_point_estimate_for_the_median(
+        fn median_interval_is_ordered_and_within_the_data(
             data in proptest::collection::vec(0.0f64..1e4, 5..120)
         ) {
             let b = Bootstrap { resamples: 200, ..Bootstrap::default() };
-            let e = b.quantile(&data, 0.5).unwrap();
+            let e = median(&b, &data).unwrap();
             let min = data.iter().copied().fold(f64::INFINITY, f64::min);
             let max = data.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             prop_assert!(e.lo <= e.hi);

@@ -76,11 +76,6 @@ pub fn log_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
     (lo / 1.25)..(hi * 1.25).max(lo * 1.5)
 }
 
-/// Memory sizes as tick labels (`1769`, not `1.8e3`).
-pub fn memory_label(v: &f64) -> String {
-    format!("{}", v.round() as i64)
-}
-
 /// Compact numbers for log axes.
 pub fn number_label(v: &f64) -> String {
     if *v == 0.0 {
