@@ -1,5 +1,6 @@
 -- arm_vs_x86.sql: is arm64 faster, and is it cheaper, for each runtime × workload × memory?
--- Warm, successful, non-warm-up invocations only. speedup = x86_64 median / arm64 median
+-- Warm samples only (successful, not warm-ups, neither cold nor an environment's first
+-- invocation: the sample rule of docs/methodology.md). speedup = x86_64 median / arm64 median
 -- (above 1: arm64 is faster). cost_saving_pct = how much less arm64 costs per invocation at the
 -- medians' billed durations, using the real price model (per-request charge included).
 WITH cells AS (
@@ -11,6 +12,7 @@ WITH cells AS (
     avg(lambda_cost_usd(architecture, memory_mb, billed_duration_ms + coalesce(billed_restore_duration_ms, 0))) AS mean_cost_usd
   FROM invocations
   WHERE start_type = 'warm' AND status = 'ok' AND NOT is_warmup
+    AND CASE start_type WHEN 'cold' THEN coalesce(observed_cold, true) ELSE NOT coalesce(observed_cold, false) AND coalesce(environment_invocation, 2) > 1 END
   GROUP BY runtime, workload, memory_mb, architecture
 )
 SELECT

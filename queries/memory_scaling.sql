@@ -1,6 +1,7 @@
 -- memory_scaling.sql: how warm duration and cost change with memory size (Lambda gives CPU in
 -- proportion to memory: 1769 MB = one vCPU). speedup_vs_smallest = median at the smallest
--- memory measured / median at this memory; cost is per million invocations.
+-- memory measured / median at this memory; cost is per million invocations. Warm samples only
+-- (the sample rule of docs/methodology.md).
 WITH cells AS (
   SELECT
     runtime, architecture, workload, memory_mb,
@@ -9,6 +10,7 @@ WITH cells AS (
     1e6 * avg(lambda_cost_usd(architecture, memory_mb, billed_duration_ms)) AS usd_per_million
   FROM invocations
   WHERE start_type = 'warm' AND status = 'ok' AND NOT is_warmup
+    AND CASE start_type WHEN 'cold' THEN coalesce(observed_cold, true) ELSE NOT coalesce(observed_cold, false) AND coalesce(environment_invocation, 2) > 1 END
   GROUP BY runtime, architecture, workload, memory_mb
 )
 SELECT

@@ -1,5 +1,5 @@
--- samples.sql: every successful, non-warm-up sample whose start matched what was asked (cold
--- samples verified cold, warm samples not cold), one row each. The report's bootstrap medians,
+-- samples.sql: every sample, one row each: successful, not a warm-up, and of the start type
+-- asked for (the sample rule of docs/methodology.md). The report's bootstrap medians,
 -- percentiles, ratios and costs are computed from these rows.
 SELECT
   workload,
@@ -15,4 +15,4 @@ FROM invocations
 WHERE status = 'ok'
   AND NOT is_warmup
   AND (duration_ms IS NOT NULL OR init_duration_ms IS NOT NULL)
-  AND coalesce(observed_cold, start_type = 'cold') = (start_type = 'cold');
+  AND CASE start_type WHEN 'cold' THEN coalesce(observed_cold, true) ELSE NOT coalesce(observed_cold, false) AND coalesce(environment_invocation, 2) > 1 END;

@@ -4,7 +4,7 @@
 //! a few failures and cold starts with init durations: realistic enough to exercise every
 //! column of every query, and identical for a given seed on every machine.
 
-use lambench_model::record::{Invocation, StartType, Status};
+use lambench_model::record::{Environment, Invocation, StartType, Status};
 pub use lambench_model::rng::SplitMix64;
 use lambench_model::{FunctionSpec, Matrix};
 
@@ -47,12 +47,58 @@ impl Generator {
             for (start, count) in [(StartType::Cold, cold), (StartType::Warm, warm)] {
                 for k in 0..count {
                     self.t += 1_000 + (self.rng.next_u64() % 1_000) as i64;
-                    rows.push(sample(f, mem, start, k, self.t, base, &mut self.rng));
+                    let mut row = sample(f, mem, start, k, self.t, base, &mut self.rng);
+                    place(&mut row, k, count);
+                    rows.push(row);
                 }
             }
         }
         rows
     }
+}
+
+/// Rounds of a synthetic cell, and warm environments per round.
+const ROUNDS: u32 = 3;
+const WARM_LANES: u32 = 2;
+
+/// Where a synthetic sample ran, shaped like a collected run: `ROUNDS` rounds; each cold
+/// sample a fresh environment of a batch of 10; warm samples shared by `WARM_LANES`
+/// environments per round, from their second invocation on. Uses no randomness, so adding it
+/// left every other column (and the snapshots) as they were.
+fn place(row: &mut Invocation, k: u32, count: u32) {
+    let round = k * ROUNDS / count.max(1);
+    let cell = format!("{}-{}", row.function_name, row.memory_mb);
+    let (id, invocation, batch) = match row.start_type {
+        StartType::Cold => (format!("{cell}-cold-{k}"), 1, count.min(10)),
+        StartType::Warm => {
+            let lane = k % WARM_LANES;
+            let nth = (k - (round * count).div_ceil(ROUNDS)) / WARM_LANES;
+            (format!("{cell}-r{round}-w{lane}"), 2 + nth, WARM_LANES)
+        }
+    };
+    let arm = row.architecture == "arm64";
+    row.environment = Environment {
+        id: Some(id),
+        invocation: Some(invocation as i32),
+        cpu_model: Some(
+            if arm {
+                "Neoverse-N1"
+            } else {
+                "AMD EPYC 7R13 Processor"
+            }
+            .into(),
+        ),
+        cpu_features: Some(
+            if arm {
+                "sha2 asimd atomics"
+            } else {
+                "sha_ni avx2"
+            }
+            .into(),
+        ),
+    };
+    row.round = Some(round as i32 + 1);
+    row.batch_size = Some(batch as i32);
 }
 
 fn base_ms(workload: &str, arch: &str, mem: u32) -> f64 {
@@ -111,5 +157,8 @@ fn sample(
         error_message: failed.then(|| "process exited <unexpectedly> & \"badly\"".to_string()),
         runtime_version: cold.then(|| format!("{}.v1", f.runtime)),
         observed_cold: Some(cold),
+        environment: Environment::default(),
+        round: None,
+        batch_size: None,
     }
 }

@@ -28,7 +28,7 @@ pub enum Command {
     /// Print the benchmark matrix: functions, memory sizes and modes.
     Matrix(MatrixArgs),
     /// Run the benchmark: forced, verified cold starts and warm samples per (function, memory).
-    Collect(CollectArgs),
+    Collect(Box<CollectArgs>),
     /// Write a static HTML report (tables, SVG charts, bootstrap intervals) of a run.
     Report(ReportArgs),
     /// Run a local Lambda service (Invoke/configuration API + Runtime API) with the real handlers.
@@ -271,6 +271,11 @@ pub struct CollectArgs {
     /// Run id (default: the UTC start time).
     #[arg(long, value_name = "RUN_ID")]
     pub run_id: Option<String>,
+
+    /// Seed of the order in which each round visits the memory sizes (default: derived from
+    /// the run id); recorded in the manifest, so --resume keeps the order.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 
     /// Only these runtimes / architectures / workloads / memory sizes (repeatable).
     #[arg(long = "runtime", value_name = "RUNTIME")]

@@ -12,6 +12,29 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
+/// Cargo's target folder for the checkout at `repo`: `CARGO_TARGET_DIR`, else what `cargo
+/// metadata` says (it honours `build.target-dir` in cargo's config files), else `repo/target`.
+pub fn cargo_target_dir(repo: &Path) -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(dir);
+    }
+    std::process::Command::new("cargo")
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
+        .current_dir(repo)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| serde_json::from_slice::<serde_json::Value>(&o.stdout).ok())
+        .and_then(|m| m["target_directory"].as_str().map(PathBuf::from))
+        .unwrap_or_else(|| repo.join("target"))
+}
+
 /// One file inside a deployment zip.
 pub struct Entry {
     pub name: &'static str,

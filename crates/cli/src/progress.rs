@@ -1,5 +1,5 @@
-//! Progress of a collection: indicatif bars on a terminal (overall, plus one per active cell),
-//! plain lines otherwise (one per completed cell), both with rate, ETA and errors so far.
+//! Progress of a collection: indicatif bars on a terminal (overall, plus one per active round of
+//! a cell), plain lines otherwise (one per completed round), both with rate, ETA and errors.
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -8,12 +8,12 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use lambench_collector::{Cell, CellOutcome, Progress};
+use lambench_collector::{CellOutcome, CellRound, Progress};
 use lambench_model::{Invocation, Status};
 
 use crate::cli::ProgressArg;
 
-/// Cells shown with their own bar at once; more are counted in the overall line.
+/// Rounds of cells shown with their own bar at once; more are counted in the overall line.
 const MAX_CELL_BARS: usize = 12;
 
 /// Renders a run's progress.
@@ -21,7 +21,6 @@ pub struct Renderer {
     bars: Option<Bars>,
     started: Instant,
     planned: u64,
-    per_cell: u64,
     invocations: AtomicU64,
     errors: AtomicU64,
     cells_done: AtomicUsize,
@@ -35,8 +34,8 @@ struct Bars {
 }
 
 impl Renderer {
-    /// `planned` invocations over `cells_total` cells of `per_cell` invocations each.
-    pub fn new(mode: ProgressArg, planned: u64, cells_total: usize, per_cell: u64) -> Self {
+    /// `planned` invocations over `cells_total` rounds of cells.
+    pub fn new(mode: ProgressArg, planned: u64, cells_total: usize) -> Self {
         let bars = match mode {
             ProgressArg::Bars => true,
             ProgressArg::Lines => false,
@@ -46,7 +45,6 @@ impl Renderer {
             bars: bars.then(|| Bars::new(planned)),
             started: Instant::now(),
             planned,
-            per_cell,
             invocations: AtomicU64::new(0),
             errors: AtomicU64::new(0),
             cells_done: AtomicUsize::new(0),
@@ -90,13 +88,13 @@ impl Bars {
 }
 
 impl Progress for Renderer {
-    fn cell_started(&self, cell: &Cell) {
+    fn cell_started(&self, cell: &CellRound, invocations: u64) {
         let Some(b) = &self.bars else { return };
         let mut cells = b.cells.lock().unwrap_or_else(|p| p.into_inner());
         if cells.len() >= MAX_CELL_BARS {
             return;
         }
-        let bar = b.multi.add(ProgressBar::new(self.per_cell));
+        let bar = b.multi.add(ProgressBar::new(invocations));
         bar.set_style(
             ProgressStyle::with_template("  {prefix:48} [{bar:24}] {pos}/{len}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -105,7 +103,7 @@ impl Progress for Renderer {
         cells.insert(cell.part(), bar);
     }
 
-    fn invocation(&self, cell: &Cell, row: &Invocation) {
+    fn invocation(&self, cell: &CellRound, row: &Invocation) {
         let done = self.invocations.fetch_add(1, Ordering::Relaxed) + 1;
         if row.status != Status::Ok {
             self.errors.fetch_add(1, Ordering::Relaxed);
@@ -116,7 +114,7 @@ impl Progress for Renderer {
         }
         b.overall.inc(1);
         b.overall.set_message(format!(
-            "| errors {} | cells {}/{}",
+            "| errors {} | rounds of cells {}/{}",
             self.errors.load(Ordering::Relaxed),
             self.cells_done.load(Ordering::Relaxed),
             self.cells_total
@@ -127,7 +125,7 @@ impl Progress for Renderer {
         }
     }
 
-    fn cell_done(&self, cell: &Cell, outcome: &CellOutcome) {
+    fn cell_done(&self, cell: &CellRound, outcome: &CellOutcome) {
         let cells_done = self.cells_done.fetch_add(1, Ordering::Relaxed) + 1;
         if let Some(b) = &self.bars {
             let mut cells = b.cells.lock().unwrap_or_else(|p| p.into_inner());

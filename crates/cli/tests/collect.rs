@@ -57,21 +57,23 @@ fn collect_local_test_mode_then_analyze() {
     let present = cells_of(&rows);
     assert_eq!(present, planned, "every planned cell present, nothing else");
     for r in &rows {
-        let lanes = m["parallelism"][r["function_name"].as_str().unwrap()]
-            .as_i64()
-            .unwrap()
-            .min(2);
         assert_eq!(
             r["cold_ok"], 2,
             "2 verified cold samples with init duration: {r}"
         );
         assert_eq!(r["warm_ok"], 2, "2 warm samples: {r}");
+        assert_eq!(r["rounds"], 2, "2 rounds of 1 cold + 1 warm: {r}");
         assert_eq!(
-            r["warmups"].as_i64().unwrap(),
-            lanes,
-            "one warm-up per environment: {r}"
+            r["warmups"], 2,
+            "one warm-up per warm environment, 1 per round: {r}"
         );
         assert_eq!(r["n"], r["ids"], "no duplicate request ids: {r}");
+        assert_eq!(r["unplaced"], 0, "every sample knows where it ran: {r}");
+        assert_eq!(
+            r["first_mismatch"], 0,
+            "environment_invocation is 1 exactly on cold samples and warm-ups: {r}"
+        );
+        assert_eq!(r["warm_envs"], 2, "one environment per round: {r}");
     }
     let p99 = lambench()
         .args([

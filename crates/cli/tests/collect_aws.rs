@@ -37,6 +37,8 @@ inv = [i for i in items if i["sk"]["S"].startswith("inv#")]
 s3 = boto3.client("s3").list_objects_v2(Bucket="lambench-results", Prefix="data/run_id=aws1/")
 print(json.dumps({
     "status": run["status"]["S"], "cells_done": int(run["cells_done"]["N"]), "rows": int(run["rows"]["N"]),
+    "rounds_done": int(run["rounds_done"]["N"]), "rounds_total": int(run["rounds_total"]["N"]),
+    "rounds": sorted({i["round"]["N"] for i in inv}),
     "ttl": all("expires_at" in i for i in items), "invocations": len(inv),
     "functions": sorted({i["function_name"]["S"] for i in inv}),
     "objects": sorted(o["Key"] for o in s3.get("Contents", [])),
@@ -98,6 +100,9 @@ fn stack_discovery_s3_parquet_and_dynamodb_ledger() {
     let check: serde_json::Value = serde_json::from_str(moto.python(CHECK).trim()).unwrap();
     assert_eq!(check["status"], "complete", "{check}");
     assert_eq!(check["cells_done"], 4);
+    assert_eq!(check["rounds_done"], 8, "4 cells in 2 rounds: {check}");
+    assert_eq!(check["rounds_total"], 8);
+    assert_eq!(check["rounds"], serde_json::json!(["1", "2"]));
     assert_eq!(check["ttl"], true, "every ledger item has a TTL");
     assert_eq!(
         check["invocations"], check["rows"],
@@ -113,8 +118,8 @@ fn stack_discovery_s3_parquet_and_dynamodb_ledger() {
     let objects = check["objects"].as_array().unwrap();
     assert_eq!(
         objects.len(),
-        5,
-        "4 Parquet parts and the manifest: {objects:?}"
+        9,
+        "4 cells x 2 rounds of Parquet parts and the manifest: {objects:?}"
     );
     assert!(
         objects

@@ -3,25 +3,11 @@
 
 mod common;
 
-use common::{lambench, repo_root, write_fixture};
+use common::{analyze, repo_root, write_fixture};
 use lambench_analyzer::synthetic;
 use lambench_model::price::PriceTable;
 use lambench_model::{Matrix, Status};
 use serde_json::Value;
-
-fn analyze(data: &std::path::Path, args: &[&str]) -> String {
-    let output = lambench()
-        .args(["analyze", "--data", data.to_str().unwrap()])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
 
 #[test]
 fn p99_snapshot() {

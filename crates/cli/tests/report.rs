@@ -140,6 +140,9 @@ fn report_files_charts_numbers_and_escaping() {
     assert!(quality.contains("process exited &lt;unexpectedly&gt; &amp; &quot;badly&quot;"));
     assert!(!quality.contains("<unexpectedly>"));
     assert!(quality.contains("Runtime.ExitError"));
+    // Where the samples ran: one CPU model per architecture in the synthetic data.
+    assert!(quality.contains("<td>Neoverse-N1</td><td>sha2 asimd atomics</td>"));
+    assert!(quality.contains("<td>AMD EPYC 7R13 Processor</td><td>sha_ni avx2</td>"));
 
     // The baseline was 30% slower: this run is an improvement nearly everywhere.
     assert!(index.contains("Change against baseline run old"));

@@ -31,6 +31,15 @@ pub enum CollectError {
         "the manifest of run {run_id} is unreadable ({message}); it is JSON written by lambench, restore it or start a new run"
     )]
     BadManifest { run_id: String, message: String },
+    #[error(
+        "run {run_id} was started by lambench {version} (manifest format {format}); this lambench writes format {} (cells in rounds) and cannot resume it: finish it with lambench {version}, or start a new run",
+        crate::manifest::FORMAT
+    )]
+    OldManifest {
+        run_id: String,
+        version: String,
+        format: u64,
+    },
     #[error("DynamoDB ledger table {table}: {message}")]
     Ledger { table: String, message: String },
     #[error(transparent)]
@@ -59,6 +68,7 @@ impl CollectError {
             CollectError::RunExists { .. }
                 | CollectError::NoSuchRun { .. }
                 | CollectError::BadManifest { .. }
+                | CollectError::OldManifest { .. }
         )
     }
 }

@@ -83,7 +83,9 @@ impl Ledger {
             ("backend".into(), s(&m.backend)),
             ("lambench_version".into(), s(&m.lambench_version)),
             ("cells_total".into(), n(m.plan.cells.len())),
-            ("cells_done".into(), n(m.completed.len())),
+            ("cells_done".into(), n(m.cells_done())),
+            ("rounds_total".into(), n(m.plan.cell_rounds().len())),
+            ("rounds_done".into(), n(m.completed.len())),
             ("rows".into(), n(c.rows)),
             ("failed".into(), n(c.failed)),
             ("sessions".into(), n(m.sessions)),
@@ -231,6 +233,9 @@ fn row_item(r: &Invocation) -> HashMap<String, AttributeValue> {
         ("error_type", &r.error_type),
         ("error_message", &r.error_message),
         ("runtime_version", &r.runtime_version),
+        ("environment_id", &r.environment.id),
+        ("cpu_model", &r.environment.cpu_model),
+        ("cpu_features", &r.environment.cpu_features),
     ];
     for (k, v) in opt_s {
         if let Some(v) = v {
@@ -255,6 +260,12 @@ fn row_item(r: &Invocation) -> HashMap<String, AttributeValue> {
             "client_latency_ms",
             r.client_latency_ms.map(|v| v.to_string()),
         ),
+        (
+            "environment_invocation",
+            r.environment.invocation.map(|v| v.to_string()),
+        ),
+        ("round", r.round.map(|v| v.to_string())),
+        ("batch_size", r.batch_size.map(|v| v.to_string())),
     ];
     for (k, v) in opt_n {
         if let Some(v) = v {

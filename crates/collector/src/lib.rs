@@ -29,7 +29,7 @@ pub use cell::CellOutcome;
 pub use error::CollectError;
 pub use limits::Limits;
 pub use manifest::{Manifest, RunStatus};
-pub use plan::{Cell, Filters, Plan};
+pub use plan::{Cell, CellRound, Filters, Plan};
 pub use progress::{Progress, Silent};
 pub use runner::RunOptions;
 pub use schedule::{RunEnd, run};

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::plan::Plan;
+use crate::plan::{CellRound, Plan};
 
-/// The manifest's own format version.
-pub const FORMAT: u32 = 1;
+/// The manifest's own format version: 2 since cells run in rounds (parts and `completed` keys
+/// are `<function>-<memory>-r<round>`).
+pub const FORMAT: u32 = 2;
 
 /// Where a run stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,7 +22,7 @@ pub enum RunStatus {
     Complete,
 }
 
-/// One completed cell.
+/// One completed round of a cell.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CellRecord {
     pub rows: usize,
@@ -71,7 +72,7 @@ pub struct Manifest {
     pub started_at: String,
     pub updated_at: String,
     pub finished_at: Option<String>,
-    /// Completed cells by part name (`<function>-<memory>`).
+    /// Completed rounds of cells by part name (`<function>-<memory>-r<round>`).
     pub completed: BTreeMap<String, CellRecord>,
 }
 
@@ -124,13 +125,27 @@ impl Manifest {
         c
     }
 
-    /// Cells still to run.
-    pub fn remaining(&self) -> usize {
+    /// Cells whose every round is complete.
+    pub fn cells_done(&self) -> usize {
         self.plan
             .cells
             .iter()
-            .filter(|c| !self.completed.contains_key(&c.part()))
+            .filter(|c| {
+                self.plan
+                    .rounds(c)
+                    .iter()
+                    .all(|r| self.completed.contains_key(&r.part()))
+            })
             .count()
+    }
+
+    /// Rounds of cells still to run.
+    pub fn remaining(&self) -> Vec<CellRound> {
+        self.plan
+            .cell_rounds()
+            .into_iter()
+            .filter(|r| !self.completed.contains_key(&r.part()))
+            .collect()
     }
 }
 

@@ -3,13 +3,14 @@
 use lambench_model::Invocation;
 
 use crate::cell::CellOutcome;
-use crate::plan::Cell;
+use crate::plan::CellRound;
 
-/// Observer of a run. Every method has a do-nothing default.
+/// Observer of a run, one round of a cell at a time. Every method has a do-nothing default.
 pub trait Progress: Send + Sync {
-    fn cell_started(&self, _cell: &Cell) {}
-    fn invocation(&self, _cell: &Cell, _row: &Invocation) {}
-    fn cell_done(&self, _cell: &Cell, _outcome: &CellOutcome) {}
+    /// A round starts; it plans `invocations` when nothing fails or retries.
+    fn cell_started(&self, _round: &CellRound, _invocations: u64) {}
+    fn invocation(&self, _round: &CellRound, _row: &Invocation) {}
+    fn cell_done(&self, _round: &CellRound, _outcome: &CellOutcome) {}
 }
 
 /// Reports nothing.

@@ -5,14 +5,15 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use lambench_model::record::{Invocation, StartType, Status};
+use lambench_model::environment;
+use lambench_model::record::{Environment, Invocation, StartType, Status};
 use lambench_model::report::parse_log;
 use tokio::time::Instant;
 
 use crate::api::{ErrorKind, Invoked, LambdaApi, UpdateStatus};
 use crate::error::CollectError;
 use crate::limits::Limits;
-use crate::plan::Cell;
+use crate::plan::{Cell, CellRound};
 use crate::progress::Progress;
 
 /// The variable whose new value forces new execution environments.
@@ -61,6 +62,9 @@ pub struct Sample {
     pub index: u32,
     pub attempt: u32,
     pub warmup: bool,
+    /// Invocations started together on fresh environments with this one (the cold batch, or
+    /// for warm samples the warm-ups that started their lanes' environments).
+    pub batch_size: u32,
 }
 
 /// Shared state of a run's cells.
@@ -185,15 +189,18 @@ impl<'a, A: LambdaApi> Runner<'a, A> {
     /// invalid credentials are not a result of the function: they stop the run instead.
     pub async fn invoke(
         &self,
-        cell: &Cell,
+        round: &CellRound,
         event: &str,
         sample: Sample,
     ) -> Result<Invocation, CollectError> {
         let invoked_at_us = chrono::Utc::now().timestamp_micros();
         let t = Instant::now();
-        let result = self.api.invoke(&cell.function.name, event.as_bytes()).await;
+        let result = self
+            .api
+            .invoke(&round.cell.function.name, event.as_bytes())
+            .await;
         let client_latency_ms = t.elapsed().as_secs_f64() * 1000.0;
-        let mut row = self.blank_row(cell, sample, invoked_at_us, client_latency_ms);
+        let mut row = self.blank_row(round, sample, invoked_at_us, client_latency_ms);
         match result {
             Ok(out) => fill_from_response(&mut row, &out),
             Err(e) if e.kind == ErrorKind::Credentials => {
@@ -209,11 +216,12 @@ impl<'a, A: LambdaApi> Runner<'a, A> {
                 row.error_message = Some(truncate(&e.message));
             }
         }
-        self.progress.invocation(cell, &row);
+        self.progress.invocation(round, &row);
         Ok(row)
     }
 
-    fn blank_row(&self, cell: &Cell, s: Sample, invoked_at_us: i64, latency: f64) -> Invocation {
+    fn blank_row(&self, r: &CellRound, s: Sample, invoked_at_us: i64, latency: f64) -> Invocation {
+        let cell = &r.cell;
         let f = &cell.function;
         Invocation {
             backend: self.options.backend.clone(),
@@ -244,12 +252,17 @@ impl<'a, A: LambdaApi> Runner<'a, A> {
             error_message: None,
             runtime_version: None,
             observed_cold: None,
+            environment: Environment::default(),
+            round: Some(r.round as i32),
+            batch_size: Some(s.batch_size as i32),
         }
     }
 }
 
-/// Fills a row from the REPORT line in the log tail and the function's error payload.
+/// Fills a row from the REPORT line in the log tail, the environment report in the payload
+/// and the function's error payload.
 fn fill_from_response(row: &mut Invocation, out: &Invoked) {
+    row.environment = environment::from_response(&out.payload, out.function_error.is_some());
     match parse_log(&out.log_tail) {
         Ok(summary) => {
             let r = summary.report;

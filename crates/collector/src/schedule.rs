@@ -1,7 +1,8 @@
-//! Runs a plan: every (runtime, workload) group progresses concurrently through its memory
-//! sizes, the ARM64 and x86_64 cells of a size side by side; each completed cell is stored at
-//! once. Bounds: the control-plane rate limiters and concurrency budget in [`Limits`], and
-//! each function's parallelism.
+//! Runs a plan: every (runtime, workload) group progresses concurrently through its steps
+//! ([`Plan::schedule`]: rounds, memory sizes in a seeded order), the ARM64 and x86_64 rounds of
+//! a size side by side; each completed round of a cell is stored at once. Bounds: the
+//! control-plane rate limiters and concurrency budget in [`Limits`], and each function's
+//! parallelism.
 
 use std::collections::{BTreeMap, HashSet};
 use std::future::Future;
@@ -10,10 +11,10 @@ use futures::future::try_join_all;
 
 use crate::api::LambdaApi;
 use crate::error::CollectError;
-use crate::estimate::cell_cost;
+use crate::estimate::round_cost;
 use crate::limits::Limits;
 use crate::manifest::{Counts, RunStatus};
-use crate::plan::{Cell, Plan};
+use crate::plan::{CellRound, Plan};
 use crate::progress::Progress;
 use crate::runner::{RunOptions, Runner};
 use crate::sink::Sink;
@@ -71,7 +72,7 @@ async fn execute<A: LambdaApi>(
     let done: HashSet<String> = manifest.completed.keys().cloned().collect();
     let parallelism = &manifest.parallelism;
     let runner = Runner::new(api, limits, options, progress);
-    let mut groups = plan.groups();
+    let mut groups = plan.schedule();
     // Longest paths first, so they are not the ones left waiting for the budget.
     groups.sort_by(|a, b| {
         group_path(plan, parallelism, b).total_cmp(&group_path(plan, parallelism, a))
@@ -82,8 +83,8 @@ async fn execute<A: LambdaApi>(
         for step in steps {
             try_join_all(
                 step.iter()
-                    .filter(|c| !done.contains(&c.part()))
-                    .map(|c| run_and_store(runner, sink, plan, parallelism, c)),
+                    .filter(|r| !done.contains(&r.part()))
+                    .map(|r| run_and_store(runner, sink, plan, parallelism, r)),
             )
             .await?;
         }
@@ -98,36 +99,28 @@ async fn run_and_store<A: LambdaApi>(
     sink: &Sink,
     plan: &Plan,
     parallelism: &BTreeMap<String, u32>,
-    cell: &Cell,
+    round: &CellRound,
 ) -> Result<(), CollectError> {
-    let p = parallelism.get(&cell.function.name).copied().unwrap_or(1);
+    let function = &round.cell.function;
+    let p = parallelism.get(&function.name).copied().unwrap_or(1);
     let event = plan
         .events
-        .get(&cell.function.workload)
+        .get(&function.workload)
         .map_or("{}", String::as_str);
-    let outcome = runner
-        .run_cell(
-            cell,
-            event,
-            plan.mode.cold,
-            plan.mode.warm,
-            p,
-            plan.warm_lanes(p),
-        )
-        .await?;
-    sink.write_cell(cell, &outcome).await?;
-    runner.progress.cell_done(cell, &outcome);
+    let outcome = runner.run_round(round, event, p).await?;
+    sink.write_round(round, &outcome).await?;
+    runner.progress.cell_done(round, &outcome);
     Ok(())
 }
 
-fn group_path(plan: &Plan, parallelism: &BTreeMap<String, u32>, steps: &[Vec<Cell>]) -> f64 {
+fn group_path(plan: &Plan, parallelism: &BTreeMap<String, u32>, steps: &[Vec<CellRound>]) -> f64 {
     steps
         .iter()
         .map(|step| {
             step.iter()
-                .map(|c| {
-                    let p = parallelism.get(&c.function.name).copied().unwrap_or(1);
-                    cell_cost(plan, c, p).path_s
+                .map(|r| {
+                    let p = parallelism.get(&r.cell.function.name).copied().unwrap_or(1);
+                    round_cost(plan, r, p).path_s
                 })
                 .fold(0.0, f64::max)
         })

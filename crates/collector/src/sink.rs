@@ -1,8 +1,8 @@
 //! Where a run's results go: Parquet parts and the manifest under a local folder or S3
 //! (through `object_store`, the layout the analyzer reads), plus the DynamoDB ledger if any.
 //!
-//! Order per completed cell: Parquet part, ledger items, then the manifest entry that marks
-//! the cell complete. A crash between them leaves the cell incomplete; `--resume` redoes it,
+//! Order per completed round of a cell: Parquet part, ledger items, then the manifest entry
+//! that marks it complete. A crash between them leaves it incomplete; `--resume` redoes it,
 //! overwriting the same part and ledger keys, so nothing is duplicated.
 
 use lambench_model::parquet_out;
@@ -14,7 +14,7 @@ use crate::cell::CellOutcome;
 use crate::error::CollectError;
 use crate::ledger::Ledger;
 use crate::manifest::{CellRecord, Manifest, RunStatus, now};
-use crate::plan::Cell;
+use crate::plan::CellRound;
 
 /// The run's storage.
 pub struct Sink {
@@ -93,13 +93,17 @@ impl Sink {
         self.manifest.lock().await.clone()
     }
 
-    /// Records a completed cell: Parquet part, ledger, then the manifest entry.
-    pub async fn write_cell(&self, cell: &Cell, outcome: &CellOutcome) -> Result<(), CollectError> {
+    /// Records a completed round of a cell: Parquet part, ledger, then the manifest entry.
+    pub async fn write_round(
+        &self,
+        round: &CellRound,
+        outcome: &CellOutcome,
+    ) -> Result<(), CollectError> {
         let (run_id, session) = {
             let m = self.manifest.lock().await;
             (m.run_id.clone(), m.sessions)
         };
-        let part = cell.part();
+        let part = round.part();
         let key = parquet_out::part_key(&run_id, &part)?;
         let bytes = parquet_out::to_bytes(&outcome.rows).map_err(|m| self.storage(&key, m))?;
         self.location
@@ -198,10 +202,18 @@ pub async fn read_manifest(
         Err(e) => return Err(storage(location, e)),
     };
     let bytes = got.bytes().await.map_err(|e| storage(location, e))?;
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|e| CollectError::BadManifest {
+    let bad = |e: serde_json::Error| CollectError::BadManifest {
+        run_id: run_id.into(),
+        message: e.to_string(),
+    };
+    let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(bad)?;
+    let format = json["format"].as_u64().unwrap_or(0);
+    if format != u64::from(crate::manifest::FORMAT) {
+        return Err(CollectError::OldManifest {
             run_id: run_id.into(),
-            message: e.to_string(),
-        })
+            version: json["lambench_version"].as_str().unwrap_or("?").into(),
+            format,
+        });
+    }
+    serde_json::from_value(json).map(Some).map_err(bad)
 }

@@ -16,9 +16,10 @@ use std::time::Duration;
 use lambench_collector::estimate::{self, allocate_parallelism, duration_ms, init_ms};
 use lambench_collector::manifest::{Manifest, RunSettings};
 use lambench_collector::{
-    ApiError, ErrorKind, Filters, FunctionConfig, Invoked, LambdaApi, Limits, Plan, RunEnd,
-    RunOptions, Silent, Sink, UpdateStatus,
+    ApiError, CellRound, ErrorKind, Filters, FunctionConfig, Invoked, LambdaApi, Limits, Plan,
+    Progress, RunEnd, RunOptions, Sink, UpdateStatus,
 };
+use lambench_model::record::{Invocation, StartType};
 use lambench_model::rng::SplitMix64;
 use lambench_model::{FunctionSpec, Matrix};
 use lambench_store::Location;
@@ -28,6 +29,8 @@ use tokio::time::Instant;
 struct Env {
     version: u64,
     busy: bool,
+    /// Invocations served so far, the handler's `environment.invocation`.
+    served: u32,
 }
 
 struct Function {
@@ -172,7 +175,7 @@ impl LambdaApi for SimLambda {
             s.invocations += 1;
             s.peak_in_flight = s.peak_in_flight.max(s.in_flight);
         }
-        let (slot, cold, duration, init, memory) = {
+        let (slot, cold, duration, init, memory, (version, served)) = {
             let mut fs = self.functions.lock().unwrap();
             let f = fs.get_mut(function).unwrap();
             let version = f.version;
@@ -182,17 +185,20 @@ impl LambdaApi for SimLambda {
                 f.envs.push(Env {
                     version,
                     busy: false,
+                    served: 0,
                 });
                 f.envs.len() - 1
             });
             f.envs[slot].busy = true;
+            f.envs[slot].served += 1;
+            let served = f.envs[slot].served;
             let d = duration_ms(&f.spec, f.network, f.memory_mb) * self.noise(0.05);
             let init = if cold {
                 init_ms(&f.spec) * self.noise(0.2)
             } else {
                 0.0
             };
-            (slot, cold, d, init, f.memory_mb)
+            (slot, cold, d, init, f.memory_mb, (version, served))
         };
         tokio::time::sleep(Duration::from_secs_f64((duration + init) / 1000.0)).await;
         {
@@ -213,11 +219,37 @@ impl LambdaApi for SimLambda {
             uuid_like(&self.rng),
             (duration + init).ceil() as i64,
         );
+        // The handlers' environment report (docs/handler-contract.md); environments are never
+        // removed from `envs` while busy, so (version, slot) names one.
+        let payload = serde_json::json!({
+            "success": true,
+            "environment": {
+                "id": format!("{function}/{version}/{slot}"),
+                "invocation": served,
+                "cpuinfo": {"CPU implementer": "0x41", "CPU part": "0xd0c", "Features": "fp asimd sha2 atomics"},
+            },
+        });
         Ok(Invoked {
             log_tail,
             function_error: None,
-            payload: b"{}".to_vec(),
+            payload: payload.to_string().into_bytes(),
         })
+    }
+}
+
+/// What the test checks of each row, captured as the collector reports it.
+#[derive(Default)]
+struct Recorder {
+    rows: Mutex<Vec<(String, u32, Invocation)>>,
+}
+
+impl Progress for Recorder {
+    fn invocation(&self, round: &CellRound, row: &Invocation) {
+        let part = round.cell.part();
+        self.rows
+            .lock()
+            .unwrap()
+            .push((part, round.round, row.clone()));
     }
 }
 
@@ -236,6 +268,7 @@ async fn production_plan_fits_within_1_2x_of_its_lower_bound() {
         mode,
         &matrix.functions(),
         &Filters::default(),
+        42,
     );
     assert_eq!(plan.cells.len(), 294);
     let (concurrency, control_rate) = (900, 15.0);
@@ -272,12 +305,13 @@ async fn production_plan_fits_within_1_2x_of_its_lower_bound() {
         ..RunOptions::default()
     };
     let start = Instant::now();
+    let recorder = Recorder::default();
     let end = lambench_collector::run(
         &api,
         &sink,
         &options,
         &limits,
-        &Silent,
+        &recorder,
         std::future::pending(),
     )
     .await
@@ -332,4 +366,44 @@ async fn production_plan_fits_within_1_2x_of_its_lower_bound() {
         makespan <= 3600.0 * 1.1,
         "production run takes about an hour at most: {makespan:.0} s"
     );
+    drop(stats);
+    check_environments(&recorder.rows.lock().unwrap(), &plan);
+}
+
+/// Every row knows where it ran; a warm sample never ran on an environment's first invocation
+/// (only cold samples and warm-ups do); each cell's warm samples come from at least 2
+/// environments, every round's from environments of their own.
+fn check_environments(rows: &[(String, u32, Invocation)], plan: &Plan) {
+    let mut warm_envs: HashMap<&str, HashMap<u32, std::collections::BTreeSet<&str>>> =
+        HashMap::new();
+    for (part, round, row) in rows {
+        let env = &row.environment;
+        let id = env.id.as_deref().expect("environment id on every row");
+        assert_eq!(env.cpu_model.as_deref(), Some("Neoverse-N1"));
+        assert_eq!(row.round, Some(*round as i32));
+        assert!(row.batch_size.is_some_and(|b| b >= 1));
+        let first = env.invocation == Some(1);
+        let cold_or_warmup = row.start_type == StartType::Cold || row.is_warmup;
+        assert_eq!(first, cold_or_warmup, "{part} r{round}: {row:?}");
+        if row.start_type == StartType::Warm && !row.is_warmup {
+            warm_envs
+                .entry(part)
+                .or_default()
+                .entry(*round)
+                .or_default()
+                .insert(id);
+        }
+    }
+    assert_eq!(
+        warm_envs.len(),
+        plan.cells.len(),
+        "every cell has warm samples"
+    );
+    for (part, rounds) in warm_envs {
+        assert_eq!(rounds.len(), plan.mode.rounds as usize, "{part}");
+        let all: std::collections::BTreeSet<_> = rounds.values().flatten().collect();
+        let per_round: usize = rounds.values().map(|e| e.len()).sum();
+        assert_eq!(all.len(), per_round, "{part}: rounds share no environment");
+        assert!(all.len() >= 2, "{part}: {} warm environments", all.len());
+    }
 }

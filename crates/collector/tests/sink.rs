@@ -14,6 +14,7 @@ fn manifest(run_id: &str) -> Manifest {
         m.mode("test").unwrap(),
         &m.functions(),
         &Filters::default(),
+        1,
     );
     let settings = RunSettings {
         backend: "local".into(),

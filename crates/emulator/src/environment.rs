@@ -15,6 +15,13 @@ use crate::cgroups::EnvGroup;
 use crate::functions::FunctionDef;
 use crate::runtime_api;
 
+/// A log stream name as Lambda gives each execution environment its own:
+/// `YYYY/MM/DD/[$LATEST]<32 hex digits>`. Handlers report it as the environment's id.
+pub fn log_stream_name() -> String {
+    let date = chrono::Utc::now().format("%Y/%m/%d");
+    format!("{date}/[$LATEST]{}", uuid::Uuid::new_v4().simple())
+}
+
 /// An invocation waiting for, or held by, an environment.
 pub struct Pending {
     pub request_id: String,
@@ -92,6 +99,11 @@ impl Environment {
             .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", memory_mb.to_string())
             .env("AWS_EXECUTION_ENV", format!("AWS_Lambda_{}", def.runtime))
+            .env(
+                "AWS_LAMBDA_LOG_GROUP_NAME",
+                format!("/aws/lambda/{}", def.name),
+            )
+            .env("AWS_LAMBDA_LOG_STREAM_NAME", log_stream_name())
             .env("PYTHONUNBUFFERED", "1")
             .current_dir(&def.task_root)
             .stdin(std::process::Stdio::null())

@@ -102,6 +102,21 @@ pub fn discover(
             });
             continue;
         }
+        let source = match f.language.as_str() {
+            "python" => Some(task_root.join("handler.py")),
+            "nodejs" => Some(task_root.join("index.mjs")),
+            _ => None,
+        };
+        if let Some(source) = source.filter(|s| !s.is_file()) {
+            missing.push(Unavailable {
+                name: f.name,
+                reason: format!(
+                    "no handler at {}: run from a lambench checkout",
+                    source.display()
+                ),
+            });
+            continue;
+        }
         ok.push(FunctionDef {
             name: f.name,
             runtime: f.runtime,

@@ -147,6 +147,11 @@ async fn update_env(client: &Client, name: &str, nonce: &str) {
     wait_updated(client, name).await;
 }
 
+/// The handler's environment report, decoded as the collector does.
+fn environment(payload: &Value) -> lambench_model::Environment {
+    lambench_model::environment::from_response(payload.to_string().as_bytes(), false)
+}
+
 async fn cold_warm_cold(client: &Client, name: &str) {
     let first = invoke(client, name, json!({"iterations": 1000})).await;
     assert_eq!(
@@ -163,6 +168,32 @@ async fn cold_warm_cold(client: &Client, name: &str) {
     assert!(
         third.log.report.is_cold(),
         "a configuration change forces a cold start"
+    );
+    // Each environment has its own log stream, which the handler reports as its id, and
+    // counts its invocations; the CPU is this host's.
+    let (e1, e2, e3) = (
+        environment(&first.payload),
+        environment(&second.payload),
+        environment(&third.payload),
+    );
+    assert_eq!(
+        (e1.invocation, e2.invocation, e3.invocation),
+        (Some(1), Some(2), Some(1))
+    );
+    assert_eq!(e1.id, e2.id);
+    assert_ne!(e1.id, e3.id, "a new environment, a new log stream");
+    let id = e1.id.clone().unwrap_or_default();
+    let (date, stream) = id
+        .split_once("/[$LATEST]")
+        .expect("Lambda's log stream format");
+    assert_eq!(date.len(), "2026/11/30".len(), "{id}");
+    assert!(
+        stream.len() == 32 && stream.chars().all(|c| c.is_ascii_hexdigit()),
+        "{id}"
+    );
+    assert!(
+        e1.cpu_model.is_some() && e1.cpu_features.is_some(),
+        "{e1:?}"
     );
     assert!(
         third.log.report.billed_duration_ms as f64

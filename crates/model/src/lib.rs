@@ -5,6 +5,7 @@
 //! invocation, the [`report`] parser for Lambda's `REPORT` lines and the [`price`] model.
 
 pub mod bootstrap;
+pub mod environment;
 pub mod matrix;
 pub mod parquet_out;
 pub mod price;
@@ -15,5 +16,5 @@ pub mod stats;
 
 pub use matrix::{Architecture, FunctionSpec, Matrix, MatrixError, Mode};
 pub use price::{PriceError, PriceTable};
-pub use record::{Invocation, StartType, Status};
+pub use record::{Environment, Invocation, StartType, Status};
 pub use report::{LogSummary, Report, ReportError};

@@ -126,12 +126,35 @@ pub struct Workload {
     pub uses_dynamodb: bool,
 }
 
-/// Samples per (function, memory size) cell.
+/// Samples per (function, memory size) cell, and how many rounds they are split into.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Mode {
     pub cold: u32,
     pub warm: u32,
+    /// Each round of a cell starts fresh execution environments and takes its share of the
+    /// samples; rounds of a cell are separated in time by other cells' work, so one slow host
+    /// or one bad minute cannot decide a cell (docs/methodology.md).
+    #[serde(default = "default_rounds")]
+    pub rounds: u32,
+}
+
+/// Rounds per cell when a mode does not say.
+pub const DEFAULT_ROUNDS: u32 = 3;
+
+fn default_rounds() -> u32 {
+    DEFAULT_ROUNDS
+}
+
+impl Mode {
+    /// `(first index, count)` of round `round`'s share (0-based) of `total` samples: as even
+    /// as possible, earlier rounds taking the remainder.
+    pub fn share(&self, total: u32, round: u32) -> (u32, u32) {
+        let rounds = self.rounds.max(1);
+        let (base, extra) = (total / rounds, total % rounds);
+        let count = base + u32::from(round < extra);
+        (round * base + round.min(extra), count)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -283,6 +306,16 @@ fn validate(raw: RawMatrix) -> Result<Matrix, MatrixError> {
                 reason: "cold and warm are both 0: the mode would measure nothing".into(),
             });
         }
+        let most = mode.cold.max(mode.warm);
+        if mode.rounds == 0 || mode.rounds > most {
+            return Err(MatrixError::Invalid {
+                key: format!("modes.{name}.rounds"),
+                reason: format!(
+                    "{} rounds for at most {most} samples of a kind: use 1 to {most} rounds",
+                    mode.rounds
+                ),
+            });
+        }
     }
     let matrix = Matrix {
         function_name: raw.function_name,
@@ -421,7 +454,8 @@ mod tests {
             m.mode("production").unwrap(),
             Mode {
                 cold: 100,
-                warm: 500
+                warm: 500,
+                rounds: 3
             }
         );
         assert_eq!(m.workloads["memory-intensive"].memory_mb.len(), 9);
@@ -500,6 +534,32 @@ mod tests {
         assert!(err.to_string().contains("modes.test"), "{err}");
         let err = Matrix::builtin().unwrap().mode("quick").unwrap_err();
         assert!(err.to_string().contains("balanced"), "{err}");
+        let err = with(
+            "cold = 5\nwarm = 10\nrounds = 3",
+            "cold = 5\nwarm = 10\nrounds = 11",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("modes.test.rounds"), "{err}");
+        let err = with("rounds = 3", "rounds = 0").unwrap_err();
+        assert!(err.to_string().contains("rounds"), "{err}");
+    }
+
+    proptest::proptest! {
+        /// Round shares tile the samples: contiguous, complete, within one of each other.
+        #[test]
+        fn round_shares_tile_the_samples(total in 0u32..2000, rounds in 1u32..12) {
+            let mode = Mode { cold: total, warm: 0, rounds };
+            let shares: Vec<_> = (0..rounds).map(|r| mode.share(total, r)).collect();
+            let mut next = 0;
+            for &(first, count) in &shares {
+                proptest::prop_assert_eq!(first, next);
+                next += count;
+            }
+            proptest::prop_assert_eq!(next, total);
+            let counts = shares.iter().map(|s| s.1);
+            let spread = counts.clone().max().unwrap() - counts.min().unwrap();
+            proptest::prop_assert!(spread <= 1);
+        }
     }
 
     #[test]

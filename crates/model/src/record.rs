@@ -110,6 +110,27 @@ pub struct Invocation {
     pub runtime_version: Option<String>,
     /// Whether the REPORT line proves a cold start (Init or Restore Duration present).
     pub observed_cold: Option<bool>,
+    /// Where the sample ran, as the handler reported it; all `None` for imports.
+    pub environment: Environment,
+    /// The round of its cell the sample belongs to, from 1 (`None` for imports).
+    pub round: Option<i32>,
+    /// How many invocations were started together on fresh environments with this one: the
+    /// cold batch, or for warm samples the batch of warm-ups that created their environments.
+    pub batch_size: Option<i32>,
+}
+
+/// The execution environment that served an invocation, from the handler's `environment`
+/// report (docs/handler-contract.md). Each field is `None` where nothing says.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Environment {
+    /// Made once per execution environment: its log stream name on Lambda.
+    pub id: Option<String>,
+    /// 1 for the first invocation the environment served, 2 for the next...
+    pub invocation: Option<i32>,
+    /// `Neoverse-N1`, `AMD EPYC 7R13 Processor`... (see [`crate::environment`]).
+    pub cpu_model: Option<String>,
+    /// The instruction-set features the workloads depend on, space-separated.
+    pub cpu_features: Option<String>,
 }
 
 /// Name of the Hive partition column holding the run id.
@@ -152,6 +173,12 @@ pub fn file_schema() -> SchemaRef {
         utf8("error_message", true),
         utf8("runtime_version", true),
         Field::new("observed_cold", DataType::Boolean, true),
+        utf8("environment_id", true),
+        Field::new("environment_invocation", DataType::Int32, true),
+        utf8("cpu_model", true),
+        utf8("cpu_features", true),
+        Field::new("round", DataType::Int32, true),
+        Field::new("batch_size", DataType::Int32, true),
     ]))
 }
 
@@ -213,6 +240,12 @@ pub fn to_record_batch(rows: &[Invocation]) -> Result<RecordBatch, ArrowError> {
         strings(&|r| r.error_message.as_deref()),
         strings(&|r| r.runtime_version.as_deref()),
         bools(&|r| r.observed_cold),
+        strings(&|r| r.environment.id.as_deref()),
+        ints(&|r| r.environment.invocation),
+        strings(&|r| r.environment.cpu_model.as_deref()),
+        strings(&|r| r.environment.cpu_features.as_deref()),
+        ints(&|r| r.round),
+        ints(&|r| r.batch_size),
     ];
     RecordBatch::try_new(file_schema(), columns)
 }
@@ -253,6 +286,14 @@ mod tests {
             error_message: None,
             runtime_version: Some("provided:al2023.v90".into()),
             observed_cold: Some(true),
+            environment: Environment {
+                id: Some("2026/11/30/[$LATEST]0123abcd".into()),
+                invocation: Some(1),
+                cpu_model: Some("Neoverse-N1".into()),
+                cpu_features: Some("sha2 atomics".into()),
+            },
+            round: Some(2),
+            batch_size: Some(10),
         }
     }
 
@@ -278,5 +319,27 @@ mod tests {
             .unwrap()
             .as_primitive::<Int32Type>();
         assert_eq!(mem.value(0), 512);
+        let env = batch
+            .column_by_name("environment_id")
+            .unwrap()
+            .as_string::<i32>();
+        assert_eq!(env.value(0), "2026/11/30/[$LATEST]0123abcd");
+        let round = batch
+            .column_by_name("round")
+            .unwrap()
+            .as_primitive::<Int32Type>();
+        assert_eq!(round.value(1), 2);
+        let mut import = sample();
+        import.environment = Environment::default();
+        import.round = None;
+        let batch = to_record_batch(&[import]).unwrap();
+        for column in [
+            "environment_id",
+            "environment_invocation",
+            "cpu_model",
+            "round",
+        ] {
+            assert!(batch.column_by_name(column).unwrap().is_null(0), "{column}");
+        }
     }
 }

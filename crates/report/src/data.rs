@@ -28,6 +28,7 @@ macro_rules! query {
 
 pub const SAMPLES: Query = query!("queries/report/samples.sql");
 pub const QUALITY: Query = query!("queries/report/quality.sql");
+pub const CPU_MODELS: Query = query!("queries/report/cpu_models.sql");
 pub const META: Query = query!("queries/report/meta.sql");
 pub const VERSIONS: Query = query!("queries/report/runtime_versions.sql");
 pub const ERRORS: Query = query!("queries/errors.sql");

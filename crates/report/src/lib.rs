@@ -91,6 +91,7 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         None => None,
     };
     let quality_table = data::table(&analyzer, data::QUALITY).await?;
+    let cpu_models = data::table(&analyzer, data::CPU_MODELS).await?;
     let errors = data::table(&analyzer, data::ERRORS).await?;
     let versions = data::table(&analyzer, data::VERSIONS).await?;
 
@@ -183,6 +184,7 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
                 missing => Value::from_serialize(&missing),
                 errors => Value::from_serialize(rows_of(&errors)),
                 version_rows => Value::from_serialize(rows_of(&versions)),
+                cpu_models => Value::from_serialize(rows_of(&cpu_models)),
                 charts => Value::from_serialize(&quality_charts),
                 planned_known => planned.is_some(),
             }
@@ -404,13 +406,13 @@ fn common_context(
         x86_gb_s => format!("{:.10}", gb_s(Architecture::X86_64)),
         per_request => format!("{:.7}", prices.map_or(0.0, |p| p.usd_per_request)),
         mode => planned.map_or("unknown (no manifest)".to_string(), |p| p.mode.clone()),
-        planned => planned.map_or("unknown".to_string(), |p| format!("{} cold + {} warm", p.cold, p.warm)),
+        planned => planned.map_or("unknown".to_string(), |p| format!("{} cold + {} warm in {} rounds", p.cold, p.warm, p.rounds)),
         versions => version_list.into_iter().collect::<Vec<_>>(),
         version => env!("CARGO_PKG_VERSION"),
         resamples => opts.bootstrap.resamples,
         generated => chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         q => context! {
-            samples => data::SAMPLES.path, cost => data::COST.path, quality => data::QUALITY.path,
+            samples => data::SAMPLES.path, cost => data::COST.path, quality => data::QUALITY.path, cpu_models => data::CPU_MODELS.path,
             errors => data::ERRORS.path, versions => data::VERSIONS.path,
         },
     }

@@ -15,6 +15,8 @@ pub struct Planned {
     pub mode: String,
     pub cold: i64,
     pub warm: i64,
+    /// Rounds per cell.
+    pub rounds: i64,
     /// (workload, runtime, architecture, memory)
     pub cells: BTreeSet<(String, String, String, i64)>,
 }
@@ -46,6 +48,7 @@ pub async fn planned(location: &DataLocation, run: &str) -> Option<Planned> {
         mode: plan["mode_name"].as_str().unwrap_or("?").to_string(),
         cold: plan["mode"]["cold"].as_i64()?,
         warm: plan["mode"]["warm"].as_i64()?,
+        rounds: plan["mode"]["rounds"].as_i64().unwrap_or(1),
         cells,
     })
 }
@@ -64,6 +67,15 @@ pub struct Row {
     pub failed: i64,
     pub throttled: i64,
     pub cold_came_back_warm: i64,
+    pub warm_came_back_cold: i64,
+    /// Rounds with samples (0 for imported data, which has none).
+    pub rounds: i64,
+    /// Execution environments the warm samples came from, and the fewest and most samples
+    /// one of them served (`None`: not recorded).
+    pub warm_environments: i64,
+    pub per_environment: Option<(i64, i64)>,
+    /// The CPU models the samples ran on, listed only when there is more than one.
+    pub cpu_models: Option<String>,
     pub status: String,
     /// CSS class: `short` when the cell is below plan or below 5 samples.
     pub flag: &'static str,
@@ -82,12 +94,16 @@ pub fn rows(table: &Table, planned: Option<&Planned>) -> (Vec<Row>, Vec<Row>) {
             int(r, "memory_mb"),
         );
         let (cold_ok, warm_ok) = (int(r, "cold_ok"), int(r, "warm_ok"));
+        let rounds = int(r, "rounds");
         let status = match planned {
             Some(p) if cold_ok < p.cold || warm_ok < p.warm => {
                 format!(
                     "short: {cold_ok}/{} cold, {warm_ok}/{} warm",
                     p.cold, p.warm
                 )
+            }
+            Some(p) if rounds < p.rounds.min(p.cold.max(p.warm)) => {
+                format!("short: {rounds}/{} rounds", p.rounds)
             }
             _ if cold_ok.max(warm_ok) < 5 => "too few samples for intervals".to_string(),
             Some(_) => "complete".to_string(),
@@ -110,6 +126,16 @@ pub fn rows(table: &Table, planned: Option<&Planned>) -> (Vec<Row>, Vec<Row>) {
             failed: int(r, "failed"),
             throttled: int(r, "throttled"),
             cold_came_back_warm: int(r, "cold_came_back_warm"),
+            warm_came_back_cold: int(r, "warm_came_back_cold"),
+            rounds,
+            warm_environments: int(r, "warm_environments"),
+            per_environment: table
+                .get(r, "min_per_environment")
+                .as_f64()
+                .zip(table.get(r, "max_per_environment").as_f64())
+                .map(|(a, b)| (a as i64, b as i64)),
+            cpu_models: (int(r, "cpu_models") > 1)
+                .then(|| table.get(r, "cpu_model_list").as_str().to_string()),
             status,
             flag,
         });
@@ -132,6 +158,11 @@ pub fn rows(table: &Table, planned: Option<&Planned>) -> (Vec<Row>, Vec<Row>) {
                     failed: 0,
                     throttled: 0,
                     cold_came_back_warm: 0,
+                    warm_came_back_cold: 0,
+                    rounds: 0,
+                    warm_environments: 0,
+                    per_environment: None,
+                    cpu_models: None,
                     status: "planned, no data".into(),
                     flag: "short",
                 })

@@ -4,6 +4,7 @@
 // module load, as a real function would; its endpoint follows AWS_ENDPOINT_URL_DYNAMODB /
 // AWS_ENDPOINT_URL. Keys are unique per invocation (<request id>#<i>); items carry `ttl` 24 h
 // ahead. Contract: docs/handler-contract.md.
+import { readFileSync } from "node:fs";
 import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 
 export const WORKLOAD = "light";
@@ -11,9 +12,48 @@ const ITEMS = 5;
 const MAX_ATTEMPTS = 8;
 const client = new DynamoDBClient({});
 
+// --- lambench environment: identical in every Node.js handler (the tests check), so each
+// deployment zip stays one file. docs/handler-contract.md, "Where the sample ran". Read once per
+// execution environment, at init; the CPU fields are decoded by the collector.
+const CPUINFO_FIELDS = new Set(["model name", "flags", "CPU implementer", "CPU part", "Features"]);
+
+/** The first processor's identifying fields of /proc/cpuinfo; {} where it cannot be read. */
+function cpuinfo() {
+  const fields = {};
+  let text;
+  try {
+    text = readFileSync("/proc/cpuinfo", "utf8");
+  } catch {
+    return fields;
+  }
+  for (const line of text.split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon < 0) {
+      if (Object.keys(fields).length > 0) break; // a blank line ends the first processor's block
+      continue;
+    }
+    const key = line.slice(0, colon).trim();
+    if (CPUINFO_FIELDS.has(key) && !(key in fields)) fields[key] = line.slice(colon + 1).trim();
+  }
+  return fields;
+}
+
+export const ENVIRONMENT = {
+  id: process.env.AWS_LAMBDA_LOG_STREAM_NAME || globalThis.crypto.randomUUID(),
+  invocation: 0,
+  cpuinfo: cpuinfo(),
+};
+
+/** Counts the invocation about to run; returns the report its response carries. */
+function nextInvocation() {
+  ENVIRONMENT.invocation += 1;
+  return { ...ENVIRONMENT };
+}
+// --- end lambench environment ---
+
 export class WorkloadError extends Error {
   constructor(message) {
-    const body = { success: false, workload: WORKLOAD, error: message };
+    const body = { success: false, workload: WORKLOAD, error: message, environment: { ...ENVIRONMENT } };
     super(JSON.stringify(body));
     this.name = "WorkloadError";
     this.body = body;
@@ -53,6 +93,7 @@ async function readItems(table, keys) {
 }
 
 export const handler = async (event, context) => {
+  const environment = nextInvocation();
   const table = process.env.DYNAMODB_TABLE_NAME;
   if (!table) throw new WorkloadError("DYNAMODB_TABLE_NAME is not set");
   const requestId = context?.awsRequestId ?? `local-${process.hrtime.bigint()}`;
@@ -66,5 +107,5 @@ export const handler = async (event, context) => {
     throw new WorkloadError(`${e.name}: ${e.message}`);
   }
   if (found < ITEMS) throw new WorkloadError(`read back ${found} of ${ITEMS} items just written`);
-  return { success: true, workload: WORKLOAD, written: ITEMS, read: found };
+  return { success: true, workload: WORKLOAD, written: ITEMS, read: found, environment };
 };

@@ -43,6 +43,75 @@ describe("memory-intensive", async () => {
       await assert.rejects(mem.handler(event), { name: "WorkloadError" });
     }
   });
+  test("the order is spot-checked", () => {
+    const values = Float64Array.from({ length: 10_000 }, (_, i) => i);
+    assert.ok(mem.inOrder(values));
+    [values[5_000], values[5_010]] = [values[5_010], values[5_000]]; // 5,000 is a checked position
+    assert.ok(!mem.inOrder(values));
+    assert.ok(!mem.inOrder(Float64Array.from([1, 2, 3, 0])), "the last value is always checked");
+    assert.ok(mem.inOrder(Float64Array.from([7])));
+  });
+  test("values are uniform 30-bit integers", () => {
+    const values = mem.fill(131072);
+    const counts = new Array(8).fill(0);
+    for (const v of values) {
+      assert.ok(Number.isInteger(v) && v >= 0 && v < 2 ** 30, `${v}`);
+      counts[Math.floor(v / 2 ** 27)] += 1;
+    }
+    for (const c of counts) assert.ok(Math.abs(c / values.length - 1 / 8) < 0.01, `${counts}`);
+  });
+});
+
+const BLOCK_START = "// --- lambench environment";
+const BLOCK_END = "// --- end lambench environment ---";
+const environmentBlock = (workload) => {
+  const text = readFileSync(new URL(`../${workload}/index.mjs`, import.meta.url), "utf8");
+  const start = text.indexOf(BLOCK_START);
+  assert.ok(start >= 0, `${workload} has the environment block`);
+  return text.slice(start, text.indexOf(BLOCK_END, start));
+};
+
+describe("environment report (docs/handler-contract.md)", async () => {
+  test("the block is identical in every handler", () => {
+    const blocks = new Set(["cpu-intensive", "memory-intensive", "light"].map(environmentBlock));
+    assert.equal(blocks.size, 1, "edit the environment block in all three handlers alike");
+  });
+  test("responses count the invocations of one environment", async () => {
+    const cpu = await import("../cpu-intensive/index.mjs?environment-test");
+    const first = (await cpu.handler({ iterations: 1 })).environment;
+    const second = (await cpu.handler({ iterations: 1 })).environment;
+    assert.deepEqual([first.invocation, second.invocation], [1, 2]);
+    assert.equal(first.id, second.id);
+    assert.deepEqual(first.cpuinfo, second.cpuinfo);
+    const other = await import("../cpu-intensive/index.mjs?another-environment");
+    assert.notEqual((await other.handler({ iterations: 1 })).environment.id, first.id, "a new environment gets a new id");
+    await assert.rejects(cpu.handler({ iterations: 0 }), (e) => JSON.parse(e.message).environment.invocation === 3);
+  });
+  test("cpuinfo holds the first processor's fields", async () => {
+    const mem = await import("../memory-intensive/index.mjs?cpuinfo-test");
+    const info = (await mem.handler({ sizeMb: 1 })).environment.cpuinfo;
+    let text;
+    try {
+      text = readFileSync("/proc/cpuinfo", "utf8");
+    } catch {
+      assert.deepEqual(info, {});
+      return;
+    }
+    const allowed = new Set(["model name", "flags", "CPU implementer", "CPU part", "Features"]);
+    for (const key of Object.keys(info)) assert.ok(allowed.has(key), key);
+    assert.ok("flags" in info || "Features" in info, JSON.stringify(info));
+    const firstBlock = text.split("\n\n")[0];
+    for (const value of Object.values(info)) assert.ok(firstBlock.includes(value), value);
+  });
+  test("the log stream name is the id on Lambda", async () => {
+    process.env.AWS_LAMBDA_LOG_STREAM_NAME = "2026/11/30/[$LATEST]0123456789abcdef";
+    try {
+      const cpu = await import("../cpu-intensive/index.mjs?log-stream-test");
+      assert.equal((await cpu.handler({ iterations: 1 })).environment.id, "2026/11/30/[$LATEST]0123456789abcdef");
+    } finally {
+      delete process.env.AWS_LAMBDA_LOG_STREAM_NAME;
+    }
+  });
 });
 
 const freePort = () =>
@@ -111,9 +180,9 @@ describe("light", { skip: skipLight }, () => {
 
   test("writes and reads back five items", async () => {
     const light = await import("../light/index.mjs");
-    assert.deepEqual(await light.handler({}, { awsRequestId: "req-1" }), {
-      success: true, workload: "light", written: 5, read: 5,
-    });
+    const { environment, ...body } = await light.handler({}, { awsRequestId: "req-1" });
+    assert.equal(environment.invocation, 1);
+    assert.deepEqual(body, { success: true, workload: "light", written: 5, read: 5 });
     await light.handler({}, { awsRequestId: "req-2" });
     const client = new sdk.DynamoDBClient({});
     const scan = await client.send(new sdk.ScanCommand({ TableName: "lambench-light", Select: "COUNT" }));

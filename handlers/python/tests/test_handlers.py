@@ -51,11 +51,85 @@ class MemoryIntensive(unittest.TestCase):
             want = VECTORS["memory_intensive"]["results"][m]
             self.assertEqual({k: body[k] for k in want}, want, m)
 
+    def test_order_is_spot_checked(self):
+        mem = load("memory-intensive")
+        values = list(range(10_000))
+        self.assertTrue(mem.in_order(values))
+        values[5_000], values[5_010] = values[5_010], values[5_000]  # 5,000 is a checked position
+        self.assertFalse(mem.in_order(values))
+        self.assertFalse(mem.in_order([1, 2, 3, 0]), "the last value is always checked")
+        self.assertTrue(mem.in_order([7]))
+
+    def test_values_are_uniform_30_bit(self):
+        mem = load("memory-intensive")
+        values = mem.fill(131072)
+        self.assertLess(max(values), 2**30)
+        self.assertGreaterEqual(min(values), 0)
+        # Uniform: each eighth of the range holds about an eighth of the values.
+        counts = [0] * 8
+        for v in values:
+            counts[v >> 27] += 1
+        for c in counts:
+            self.assertAlmostEqual(c / len(values), 1 / 8, delta=0.01)
+
     def test_bad_events(self):
         mem = load("memory-intensive")
         for event in ({"sizeMb": 0}, {"sizeMb": 4096}, {"sizeMb": "big"}):
             with self.assertRaises(mem.WorkloadError):
                 mem.handler(event, None)
+
+
+BLOCK_START = "# --- lambench environment"
+BLOCK_END = "# --- end lambench environment ---"
+
+
+def environment_block(workload):
+    text = (HANDLERS / workload / "handler.py").read_text()
+    start = text.index(BLOCK_START)
+    return text[start:text.index(BLOCK_END, start)]
+
+
+class Environment(unittest.TestCase):
+    """The `environment` report of docs/handler-contract.md, in responses and error bodies."""
+
+    def test_block_is_identical_in_every_handler(self):
+        blocks = {w: environment_block(w) for w in ("cpu-intensive", "memory-intensive", "light")}
+        self.assertEqual(len(set(blocks.values())), 1, "edit the environment block in all three handlers alike")
+
+    def test_responses_count_invocations_of_one_environment(self):
+        cpu = load("cpu-intensive")
+        first = cpu.handler({"iterations": 1}, None)["environment"]
+        second = cpu.handler({"iterations": 1}, None)["environment"]
+        self.assertEqual((first["invocation"], second["invocation"]), (1, 2))
+        self.assertEqual(first["id"], second["id"])
+        self.assertEqual(first["cpuinfo"], second["cpuinfo"])
+        other = load("cpu-intensive")
+        self.assertNotEqual(other.handler({"iterations": 1}, None)["environment"]["id"], first["id"],
+                            "a new environment gets a new id")
+        with self.assertRaises(cpu.WorkloadError) as ctx:
+            cpu.handler({"iterations": 0}, None)
+        self.assertEqual(json.loads(str(ctx.exception))["environment"]["invocation"], 3,
+                         "failed invocations count and report where they ran")
+
+    def test_cpuinfo_holds_the_first_processors_fields(self):
+        info = load("memory-intensive").handler({"sizeMb": 1}, None)["environment"]["cpuinfo"]
+        if not Path("/proc/cpuinfo").exists():
+            self.assertEqual(info, {})
+            return
+        self.assertTrue(set(info) <= {"model name", "flags", "CPU implementer", "CPU part", "Features"}, info)
+        self.assertTrue("flags" in info or "Features" in info, info)
+        first_block = Path("/proc/cpuinfo").read_text().split("\n\n")[0]
+        for key, value in info.items():
+            self.assertIn(f"{key}", first_block)
+            self.assertIn(value, first_block)
+
+    def test_log_stream_name_is_the_id_on_lambda(self):
+        os.environ["AWS_LAMBDA_LOG_STREAM_NAME"] = "2026/11/30/[$LATEST]0123456789abcdef"
+        try:
+            cpu = load("cpu-intensive")
+        finally:
+            del os.environ["AWS_LAMBDA_LOG_STREAM_NAME"]
+        self.assertEqual(cpu.handler({"iterations": 1}, None)["environment"]["id"], "2026/11/30/[$LATEST]0123456789abcdef")
 
 
 def free_port():
@@ -120,7 +194,9 @@ class Light(unittest.TestCase):
 
     def test_writes_and_reads_back_five_items(self):
         light = load("light")
-        self.assertEqual(light.handler({}, Context("req-1")), {"success": True, "workload": "light", "written": 5, "read": 5})
+        body = light.handler({}, Context("req-1"))
+        self.assertEqual(body.pop("environment")["invocation"], 1)
+        self.assertEqual(body, {"success": True, "workload": "light", "written": 5, "read": 5})
         light.handler({}, Context("req-2"))
         count = self.client.scan(TableName="lambench-light", Select="COUNT")["Count"]
         self.assertEqual(count, 10, "keys are unique per invocation")

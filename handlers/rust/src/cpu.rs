@@ -12,11 +12,15 @@ pub const SEED: &[u8] = b"lambench-cpu-intensive-v1";
 pub const DEFAULT_ITERATIONS: u64 = 500_000;
 pub const MAX_ITERATIONS: u64 = 10_000_000;
 
-/// `dN` of the chain.
+/// `dN` of the chain. One hasher, reset by `finalize_reset` after each digest, as the
+/// original benchmark's Rust handler does (with sha2's `asm` backend, see Cargo.toml).
 pub fn chain(iterations: u64) -> [u8; 32] {
-    let mut digest: [u8; 32] = Sha256::digest(SEED).into();
+    let mut hasher = Sha256::new();
+    hasher.update(SEED);
+    let mut digest: [u8; 32] = hasher.finalize_reset().into();
     for _ in 0..iterations {
-        digest = Sha256::digest(digest).into();
+        hasher.update(digest);
+        digest = hasher.finalize_reset().into();
     }
     digest
 }

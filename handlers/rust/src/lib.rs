@@ -3,6 +3,7 @@
 //! docs/handler-contract.md defines what every language must compute.
 
 pub mod cpu;
+pub mod environment;
 pub mod event;
 #[cfg(feature = "dynamodb")]
 pub mod light;

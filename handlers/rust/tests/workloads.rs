@@ -40,6 +40,33 @@ fn memory_results_match_the_vectors() {
 }
 
 #[test]
+fn memory_order_is_spot_checked() {
+    let mut values: Vec<i64> = (0..10_000).collect();
+    assert!(memory::in_order(&values));
+    values.swap(5_000, 5_010); // 5,000 is a checked position
+    assert!(!memory::in_order(&values));
+    assert!(
+        !memory::in_order(&[1, 2, 3, 0]),
+        "the last value is always checked"
+    );
+    assert!(memory::in_order(&[7]));
+}
+
+#[test]
+fn memory_values_are_uniform_30_bit() {
+    let values = memory::fill(131_072);
+    let mut eighths = [0usize; 8];
+    for &v in &values {
+        assert!((0..1 << 30).contains(&v), "{v}");
+        eighths[(v >> 27) as usize] += 1;
+    }
+    for c in eighths {
+        let share = c as f64 / values.len() as f64;
+        assert!((share - 0.125).abs() < 0.01, "{eighths:?}");
+    }
+}
+
+#[test]
 fn bad_events_are_errors_with_the_contract_body() {
     for event in [
         json!({"iterations": 0}),

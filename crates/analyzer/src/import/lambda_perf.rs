@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use lambench_model::record::{Invocation, StartType, Status};
+use lambench_model::record::{Environment, Invocation, StartType, Status};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
@@ -115,6 +115,10 @@ pub fn parse(text: &str) -> std::result::Result<Vec<Invocation>, String> {
                 error_message: None,
                 runtime_version: None,
                 observed_cold: Some(true),
+                // lambda-perf publishes none of these.
+                environment: Environment::default(),
+                round: None,
+                batch_size: None,
             });
         }
     }

@@ -9,6 +9,7 @@ use anyhow::Context;
 use lambench_collector::estimate::{allocate_parallelism, estimate};
 use lambench_collector::ledger::Ledger;
 use lambench_collector::manifest::{Manifest, RunSettings};
+use lambench_collector::plan::fnv1a;
 use lambench_collector::{Filters, Limits, Plan, RunEnd, RunOptions, SdkLambda, Sink};
 use lambench_model::Matrix;
 use lambench_store::Location;
@@ -96,7 +97,12 @@ async fn plan(
         workloads: args.workloads.clone(),
         memory_mb: args.memory.clone(),
     };
-    let plan = Plan::new(matrix, mode_name, mode, &functions, &filters);
+    let run_id = args
+        .run_id
+        .clone()
+        .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%dT%H-%M-%SZ").to_string());
+    let seed = args.seed.unwrap_or_else(|| fnv1a(&run_id));
+    let plan = Plan::new(matrix, mode_name, mode, &functions, &filters, seed);
     if plan.cells.is_empty() {
         return Err(UsageError(format!(
             "nothing to run: no function at {} matches the filters ({} matrix functions found there)",
@@ -118,10 +124,6 @@ async fn plan(
     if !args.yes && !confirm()? {
         return Err(UsageError("not confirmed; pass --yes to run without asking".into()).into());
     }
-    let run_id = args
-        .run_id
-        .clone()
-        .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%dT%H-%M-%SZ").to_string());
     let settings = RunSettings {
         backend: target.backend.into(),
         region: (target.backend == "aws").then(|| target.region.clone()),
@@ -157,11 +159,13 @@ fn print_plan(
         plan.mode_name, target.description
     );
     println!(
-        "  {} functions x memory sizes = {} cells; per cell {} cold (verified) + 1 flagged warm-up per warm environment + {} warm",
+        "  {} functions x memory sizes = {} cells; per cell {} cold (verified) + {} warm, in {} rounds (each on fresh environments, 1 flagged warm-up per warm environment); memory sizes in a random order per round (seed {})",
         functions.len(),
         plan.cells.len(),
         plan.mode.cold,
-        plan.mode.warm
+        plan.mode.warm,
+        plan.mode.rounds,
+        plan.seed,
     );
     println!(
         "  {} invocations; concurrency {concurrency}, {pmin}-{pmax} at once per function, {} control-plane calls at {}/s",
@@ -215,11 +219,11 @@ async fn resume(
     let sink = Sink::resume(location, run_id, ledger).await?;
     let m = sink.manifest().await;
     println!(
-        "resuming run {run_id} (session {}): {} of {} cells complete, {} to go, against {}",
+        "resuming run {run_id} (session {}): {} of {} rounds of cells complete, {} to go, against {}",
         m.sessions,
         m.completed.len(),
-        m.plan.cells.len(),
-        m.remaining(),
+        m.plan.cell_rounds().len(),
+        m.remaining().len(),
         target.description
     );
     Ok(sink)
@@ -247,19 +251,19 @@ async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Res
         ..RunOptions::default()
     };
     let limits = Limits::new(m.control_rate, 100.0, m.concurrency);
-    let remaining: Vec<_> = m
-        .plan
-        .cells
+    let remaining = m.remaining();
+    let planned: u64 = remaining
         .iter()
-        .filter(|c| !m.completed.contains_key(&c.part()))
-        .collect();
-    let per_cell = |c: &lambench_collector::Cell| {
-        let p = m.parallelism.get(&c.function.name).copied().unwrap_or(1);
-        u64::from(m.plan.mode.cold + m.plan.warm_lanes(p) + m.plan.mode.warm)
-    };
-    let planned: u64 = remaining.iter().map(|c| per_cell(c)).sum();
-    let typical = remaining.first().map_or(0, |c| per_cell(c));
-    let progress = Renderer::new(args.progress, planned, remaining.len(), typical);
+        .map(|r| {
+            r.invocations(
+                m.parallelism
+                    .get(&r.cell.function.name)
+                    .copied()
+                    .unwrap_or(1),
+            )
+        })
+        .sum();
+    let progress = Renderer::new(args.progress, planned, remaining.len());
     let api = SdkLambda(target.lambda.clone());
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -282,7 +286,7 @@ async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Res
                 c.transient,
                 c.config_retries
             );
-            println!("data: {data} (Parquet per cell, manifest.json)");
+            println!("data: {data} (Parquet per round of each cell, manifest.json)");
             if !args.no_report {
                 write_report(&args.out, &m.run_id, &args.report_dir).await;
             }
@@ -293,12 +297,12 @@ async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Res
             Ok(())
         }
         Ok(RunEnd::Interrupted(c)) => {
-            println!("stopped: {} rows of completed cells are in {data}", c.rows);
+            println!("stopped: {} rows of completed rounds are in {data}", c.rows);
             Err(Interrupted(resume_cmd).into())
         }
         Err(e) if e.resumable() => {
             Err(anyhow::Error::new(e).context(format!(
-                "run {} stopped; completed cells are in {data}; after fixing the cause, resume with: {resume_cmd}",
+                "run {} stopped; completed rounds of cells are in {data}; after fixing the cause, resume with: {resume_cmd}",
                 m.run_id
             )))
         }

@@ -71,8 +71,7 @@ fn print_functions(emulator: &Emulator) {
 
 /// The newest-profile Rust handler binaries in the checkout's target folder, if built.
 pub fn default_rust_bins(repo: &Path) -> Option<PathBuf> {
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo.join("target"), PathBuf::from);
+    let target = crate::package::cargo_target_dir(repo);
     ["handler", "release", "debug"]
         .iter()
         .map(|p| target.join(p))

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::UsageError;
 use crate::cli::{ArchArg, PackageArgs};
-use crate::package::{entry_for, write_zip};
+use crate::package::{cargo_target_dir, entry_for, write_zip};
 
 const RUST_BINS: [&str; 3] = ["cpu-intensive", "memory-intensive", "light"];
 
@@ -123,8 +123,7 @@ impl RustOutput {
 /// Builds the Rust handlers for `arch`: natively for the host, with cargo-lambda otherwise.
 /// Returns why not when this machine cannot.
 fn build_rust(repo: &Path, arch: Architecture, profile: &str) -> Result<RustOutput, String> {
-    let target_dir =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo.join("target"), PathBuf::from);
+    let target_dir = cargo_target_dir(repo);
     let profile_dir = if profile == "dev" || profile == "test" {
         "debug"
     } else {

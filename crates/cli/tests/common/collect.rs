@@ -10,7 +10,8 @@ use serde_json::Value;
 use super::{lambench, repo_root};
 
 /// The repo's bench.toml with small workloads (tests run debug handler builds) and two memory
-/// sizes per workload, and test mode at 2 cold + 2 warm (fast; the counts the tests check).
+/// sizes per workload, and test mode at 2 cold + 2 warm in 2 rounds (fast; the counts the tests
+/// check).
 pub fn small_matrix(dir: &Path, iterations: u64, size_mb: u64, memory: &str) -> PathBuf {
     let text = std::fs::read_to_string(repo_root().join("bench.toml")).expect("bench.toml");
     let text = text
@@ -22,7 +23,10 @@ pub fn small_matrix(dir: &Path, iterations: u64, size_mb: u64, memory: &str) -> 
             "event = { sizeMb = 100 }",
             &format!("event = {{ sizeMb = {size_mb} }}"),
         )
-        .replace("cold = 5\nwarm = 10", "cold = 2\nwarm = 2");
+        .replace(
+            "cold = 5\nwarm = 10\nrounds = 3",
+            "cold = 2\nwarm = 2\nrounds = 2",
+        );
     let text: String = text
         .lines()
         .map(|l| {
@@ -104,12 +108,20 @@ pub fn manifest(out: &Path, run: &str) -> Value {
 }
 
 /// Per cell, successful non-warm-up samples of each start type that started as asked, and
-/// the warm-ups: what "exactly the planned number of samples" is checked against.
+/// the warm-ups: what "exactly the planned number of samples" is checked against. And where
+/// they ran: successful rows missing an environment column (`unplaced`), rows where "first
+/// invocation of its environment" is not exactly "cold sample or warm-up" (`first_mismatch`),
+/// the warm samples' environments and the rounds.
 pub const CELL_COUNTS: &str = "SELECT function_name, memory_mb, \
     count(*) FILTER (WHERE start_type = 'cold' AND status = 'ok' AND observed_cold AND init_duration_ms IS NOT NULL) AS cold_ok, \
     count(*) FILTER (WHERE start_type = 'warm' AND NOT is_warmup AND status = 'ok' AND NOT observed_cold) AS warm_ok, \
     count(*) FILTER (WHERE is_warmup) AS warmups, \
-    count(*) AS n, count(DISTINCT request_id) AS ids \
+    count(*) AS n, count(DISTINCT request_id) AS ids, \
+    count(*) FILTER (WHERE status = 'ok' AND (environment_id IS NULL OR environment_invocation IS NULL \
+      OR cpu_model IS NULL OR cpu_features IS NULL OR round IS NULL OR batch_size IS NULL)) AS unplaced, \
+    count(*) FILTER (WHERE status = 'ok' AND (environment_invocation = 1) <> (start_type = 'cold' OR is_warmup)) AS first_mismatch, \
+    count(DISTINCT environment_id) FILTER (WHERE start_type = 'warm' AND NOT is_warmup AND status = 'ok') AS warm_envs, \
+    count(DISTINCT round) AS rounds \
     FROM invocations GROUP BY function_name, memory_mb ORDER BY function_name, memory_mb";
 
 /// The planned cells of a manifest as (function, memory).

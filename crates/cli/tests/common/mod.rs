@@ -19,6 +19,21 @@ pub fn lambench() -> Command {
     cmd
 }
 
+/// `lambench analyze --data DATA ARGS...`, which must succeed; its standard output.
+pub fn analyze(data: &Path, args: &[&str]) -> String {
+    let output = lambench()
+        .args(["analyze", "--data", data.to_str().expect("UTF-8 path")])
+        .args(args)
+        .output()
+        .expect("run lambench analyze");
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")

@@ -2,7 +2,8 @@
 //! once at init, as a real function would; the endpoint follows AWS_ENDPOINT_URL_DYNAMODB /
 //! AWS_ENDPOINT_URL, so the same binary runs against a local DynamoDB-compatible server.
 
-use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
+use lambda_runtime::{LambdaEvent, service_fn};
+use lambench_handlers::environment::{Environment, respond};
 use lambench_handlers::light;
 use serde_json::Value;
 
@@ -12,11 +13,14 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         .map_err(|_| "DYNAMODB_TABLE_NAME is not set: the light workload needs its table")?;
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let client = aws_sdk_dynamodb::Client::new(&config);
+    let environment = &Environment::detect();
     let (client, table) = (&client, table.as_str());
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        light::handle(client, table, &event.context.request_id)
-            .await
-            .map_err(Diagnostic::from)
+        let report = environment.next_invocation();
+        respond(
+            report,
+            light::handle(client, table, &event.context.request_id).await,
+        )
     }))
     .await
 }
