@@ -11,7 +11,7 @@ data, sql_file, out = sys.argv[1:4]
 con = duckdb.connect()
 con.execute(
     "CREATE VIEW invocations AS SELECT * FROM "
-    f"read_parquet('{data}/**/*.parquet', hive_partitioning = true)"
+    f"read_parquet('{data}/**/*.parquet', hive_partitioning = true, union_by_name = true)"
 )
 sql = open(sql_file, encoding="utf-8").read().strip().rstrip(";")
 con.execute(f"COPY ({sql}) TO '{out}' (HEADER, DELIMITER ',')")

@@ -21,8 +21,13 @@ const NEWER: &[&str] = &[
     "batch_size",
 ];
 
-fn write_older_part(root: &std::path::Path) {
+/// Writes the part; returns how many of its rows are samples (successful, none is a warm-up).
+fn write_older_part(root: &std::path::Path) -> usize {
     let rows = synthetic::invocations(&Matrix::builtin().unwrap(), 2, 4, 3);
+    let samples = rows
+        .iter()
+        .filter(|r| r.status == lambench_model::Status::Ok && !r.is_warmup)
+        .count();
     let batch = to_record_batch(&rows).unwrap();
     let keep: Vec<usize> = (0..batch.num_columns())
         .filter(|&i| !NEWER.contains(&batch.schema().field(i).name().as_str()))
@@ -36,6 +41,7 @@ fn write_older_part(root: &std::path::Path) {
         ArrowWriter::try_new(file, Arc::new(older.schema().as_ref().clone()), None).unwrap();
     writer.write(&older).unwrap();
     writer.close().unwrap();
+    samples
 }
 
 async fn count(analyzer: &Analyzer, sql: &str) -> i64 {
@@ -49,7 +55,7 @@ async fn count(analyzer: &Analyzer, sql: &str) -> i64 {
 #[tokio::test]
 async fn parts_without_the_newer_columns_read_as_null() {
     let dir = tempfile::tempdir().unwrap();
-    write_older_part(dir.path());
+    let samples = write_older_part(dir.path());
     let location = DataLocation::resolve(dir.path().to_str().unwrap())
         .await
         .unwrap();
@@ -61,9 +67,18 @@ async fn parts_without_the_newer_columns_read_as_null() {
         assert_eq!(count(&analyzer, &sql).await, 0, "{column}");
     }
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../queries");
-    for name in ["report/samples.sql", "report/quality.sql", "p99.sql"] {
-        let sql = std::fs::read_to_string(format!("{root}/{name}")).unwrap();
-        let result = analyzer.query(&sql, &SqlOrigin::Inline).await.unwrap();
+    let read = |name: &str| std::fs::read_to_string(format!("{root}/{name}")).unwrap();
+    // The sample rule counts unknown values as asked: every sample is one.
+    let rows = analyzer
+        .query(&read("report/samples.sql"), &SqlOrigin::Inline)
+        .await
+        .unwrap();
+    assert_eq!(rows.num_rows(), samples);
+    for name in ["report/quality.sql", "p99.sql"] {
+        let result = analyzer
+            .query(&read(name), &SqlOrigin::Inline)
+            .await
+            .unwrap();
         assert!(result.num_rows() > 0, "{name}");
     }
 }

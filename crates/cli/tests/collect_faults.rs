@@ -95,6 +95,23 @@ fn throttles_conflicts_errors_and_timeouts_are_rows_with_their_status() {
         .sum();
     assert!(throttled > 0, "429s are rows: {rows:?}");
 
+    // Errors keep where they ran (the error body carries the environment); with throttled
+    // warm-ups, a first invocation is still exactly a cold sample or a warm-up.
+    let placed = query(
+        data,
+        "faults",
+        "SELECT count(*) FILTER (WHERE status = 'error') AS errors, \
+         count(environment_id) FILTER (WHERE status = 'error') AS errors_placed, \
+         count(*) FILTER (WHERE environment_invocation IS NOT NULL \
+           AND (environment_invocation = 1) <> (start_type = 'cold' OR is_warmup)) AS mismatched \
+         FROM invocations",
+    );
+    assert_eq!(
+        placed[0]["errors"], placed[0]["errors_placed"],
+        "{placed:?}"
+    );
+    assert_eq!(placed[0]["mismatched"], 0, "{placed:?}");
+
     let m = manifest(&out, "faults");
     assert_eq!(m["status"], "complete");
     let retries: i64 = m["completed"]

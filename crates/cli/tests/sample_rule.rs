@@ -107,10 +107,21 @@ fn shipped_queries() -> Vec<String> {
     names
 }
 
+/// A third of the clean rows as data collected before lambench recorded environments: the
+/// rule must count them (unknown values count as asked), not drop them.
+fn older(mut rows: Vec<Invocation>) -> Vec<Invocation> {
+    for row in rows.iter_mut().step_by(3) {
+        row.environment = Default::default();
+        row.round = None;
+        row.batch_size = None;
+    }
+    rows
+}
+
 #[test]
 fn no_shipped_query_mixes_cold_and_warm_samples() {
     let matrix = Matrix::builtin().unwrap();
-    let clean = synthetic::invocations(&matrix, 6, 12, 11);
+    let clean = older(synthetic::invocations(&matrix, 6, 12, 11));
     let wrong = wrong_starts(&clean);
     assert_eq!(wrong.len(), 3 * 294, "three wrong starts per cell");
     let (clean_dir, dirty_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -123,6 +134,18 @@ fn no_shipped_query_mixes_cold_and_warm_samples() {
         "SELECT start_type, max(duration_ms) AS m FROM invocations WHERE status = 'ok' AND NOT is_warmup GROUP BY start_type ORDER BY start_type",
     ];
     assert_ne!(run(clean_dir.path(), &naive), run(dirty_dir.path(), &naive));
+
+    // Every clean sample counts, including those without environment columns.
+    let ok = clean
+        .iter()
+        .filter(|r| r.status == lambench_model::Status::Ok && !r.is_warmup)
+        .count();
+    let counted = run(dirty_dir.path(), &["--sql", "queries/report/samples.sql"]);
+    assert_eq!(
+        counted.lines().count() - 1,
+        ok,
+        "samples.sql counts every clean sample"
+    );
 
     let queries = shipped_queries();
     assert!(queries.len() >= 11, "{queries:?}");
@@ -142,6 +165,41 @@ fn no_shipped_query_mixes_cold_and_warm_samples() {
         assert!(
             !dirty_out.contains("987654") && !dirty_out.contains("wrong:start"),
             "{query} shows a wrong start's values"
+        );
+    }
+}
+
+/// The rule as docs/methodology.md states it, whitespace folded.
+fn documented_rule() -> String {
+    let doc = std::fs::read_to_string(repo_root().join("docs/methodology.md")).unwrap();
+    let start = doc
+        .find("CASE start_type")
+        .expect("the rule in docs/methodology.md");
+    let end = start + doc[start..].find(" END").expect("its END") + 4;
+    fold(&doc[start..end])
+}
+
+fn fold(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Queries that count attempts, not samples, and so have no sample rule.
+const ATTEMPT_QUERIES: &[&str] = &["queries/errors.sql", "queries/report/meta.sql"];
+
+#[test]
+fn every_sample_query_states_the_documented_rule_verbatim() {
+    let rule = documented_rule();
+    assert!(
+        rule.contains("coalesce(environment_invocation, 2) > 1"),
+        "{rule}"
+    );
+    for query in shipped_queries() {
+        let sql = fold(&std::fs::read_to_string(repo_root().join(&query)).unwrap());
+        let has_rule = sql.contains(&rule);
+        assert_eq!(
+            has_rule,
+            !ATTEMPT_QUERIES.contains(&query.as_str()),
+            "{query}: the sample rule must be written exactly as in docs/methodology.md: {rule}"
         );
     }
 }

@@ -40,6 +40,14 @@ impl CellOutcome {
     }
 }
 
+/// Whether an attempt never reached the function: throttled, or a network/5xx failure (a
+/// malformed REPORT line means it ran).
+fn never_ran(row: &Invocation) -> bool {
+    row.status == Status::Throttled
+        || (row.status == Status::ClientError
+            && row.error_type.as_deref() != Some("MalformedReport"))
+}
+
 /// What to do after an attempt.
 enum Next {
     Done,
@@ -151,8 +159,9 @@ impl<A: LambdaApi> Runner<'_, A> {
     }
 
     /// A configuration change, then one flagged warm-up per lane started together (each is
-    /// the first invocation of a fresh environment), then `lanes` loops sharing the round's
-    /// warm samples, so they come from `lanes` environments that served nothing else.
+    /// the first invocation of a fresh environment), then one loop per environment that a
+    /// warm-up started, sharing the round's warm samples: they come from environments that
+    /// served nothing else.
     async fn warm_phase(
         &self,
         round: &CellRound,
@@ -165,36 +174,10 @@ impl<A: LambdaApi> Runner<'_, A> {
             .force_cold(&round.cell, &self.nonce(round, *batches))
             .await?;
         *batches += 1;
-        let warmups: Vec<Sample> = (0..lanes)
-            .map(|lane| Sample {
-                start_type: StartType::Warm,
-                index: lane,
-                attempt: 0,
-                warmup: true,
-                batch_size: lanes,
-            })
-            .collect();
-        let rows = self.start_together(round, event, &warmups).await?;
-        // A warm-up that never ran (throttled) is retried by its lane before its samples.
-        let mut unfinished = Vec::new();
-        for (sample, row) in warmups.into_iter().zip(rows) {
-            if let Next::Retry = self.judge(&row, sample, out) {
-                unfinished.push(Sample {
-                    attempt: sample.attempt + 1,
-                    ..sample
-                });
-            }
-            out.rows.push(row);
-        }
+        let started = self.warm_ups(round, event, lanes, out).await?;
         let next = &AtomicU32::new(0);
-        let unfinished = &unfinished;
-        let lane_outcomes = join_all((0..lanes).map(|lane| async move {
+        let lane_outcomes = join_all((0..started.max(1)).map(|_| async move {
             let mut lane_out = CellOutcome::default();
-            if let Some(warmup) = unfinished.iter().find(|s| s.index == lane) {
-                tokio::time::sleep(self.limits.backoff(warmup.attempt)).await;
-                self.until_done(round, event, *warmup, &mut lane_out)
-                    .await?;
-            }
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= round.warm {
@@ -221,6 +204,43 @@ impl<A: LambdaApi> Runner<'_, A> {
             out.transient += l.transient;
         }
         Ok(())
+    }
+
+    /// Starts `lanes` warm-ups together and returns how many ran, i.e. how many fresh
+    /// environments there are. Warm-ups that never ran (throttled) are not retried one by one,
+    /// which would land them on an environment another warm-up started; the lanes are fewer
+    /// instead. Only when none ran is the batch tried again, after a backoff.
+    async fn warm_ups(
+        &self,
+        round: &CellRound,
+        event: &str,
+        lanes: u32,
+        out: &mut CellOutcome,
+    ) -> Result<u32, CollectError> {
+        let mut attempt = 0;
+        loop {
+            let batch: Vec<Sample> = (0..lanes)
+                .map(|lane| Sample {
+                    start_type: StartType::Warm,
+                    index: lane,
+                    attempt,
+                    warmup: true,
+                    batch_size: lanes,
+                })
+                .collect();
+            let rows = self.start_together(round, event, &batch).await?;
+            let mut ran = 0;
+            for (sample, row) in batch.into_iter().zip(rows) {
+                ran += u32::from(!never_ran(&row));
+                self.judge(&row, sample, out);
+                out.rows.push(row);
+            }
+            if ran > 0 || attempt >= self.options.throttle_retries {
+                return Ok(ran);
+            }
+            tokio::time::sleep(self.limits.backoff(attempt)).await;
+            attempt += 1;
+        }
     }
 
     /// Invokes `sample` until it is done or out of attempts, keeping every attempt's row.
@@ -257,13 +277,11 @@ impl<A: LambdaApi> Runner<'_, A> {
     /// warm-up may be either. Function errors and timeouts are results: final rows.
     fn judge(&self, row: &Invocation, sample: Sample, out: &mut CellOutcome) -> Next {
         let o = self.options;
-        let never_ran = row.status == Status::ClientError
-            && row.error_type.as_deref() != Some("MalformedReport");
-        if row.status == Status::Throttled || never_ran {
-            if never_ran {
-                out.transient += 1;
-            } else {
+        if never_ran(row) {
+            if row.status == Status::Throttled {
                 out.throttled += 1;
+            } else {
+                out.transient += 1;
             }
             return if sample.attempt < o.throttle_retries {
                 Next::Retry

@@ -348,6 +348,14 @@ mod tests {
         let rounds = few.rounds(&few.cells[0]);
         assert_eq!(rounds.len(), 2);
         assert_eq!((rounds[1].cold, rounds[1].warm), (0, 1));
+        // More rounds than samples (the matrix refuses it; a hand-made plan may not): the
+        // empty rounds are not run.
+        let sparse = plan(Mode {
+            cold: 1,
+            warm: 1,
+            rounds: 3,
+        });
+        assert_eq!(sparse.rounds(&sparse.cells[0]).len(), 1);
     }
 
     #[test]

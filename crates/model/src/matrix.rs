@@ -135,15 +135,31 @@ pub struct Mode {
     /// Each round of a cell starts fresh execution environments and takes its share of the
     /// samples; rounds of a cell are separated in time by other cells' work, so one slow host
     /// or one bad minute cannot decide a cell (docs/methodology.md).
-    #[serde(default = "default_rounds")]
     pub rounds: u32,
 }
 
-/// Rounds per cell when a mode does not say.
+/// Rounds per cell when a mode does not say (fewer when it has fewer samples of each kind).
 pub const DEFAULT_ROUNDS: u32 = 3;
 
-fn default_rounds() -> u32 {
-    DEFAULT_ROUNDS
+/// A mode as `bench.toml` writes it: `rounds` may be left out.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMode {
+    cold: u32,
+    warm: u32,
+    rounds: Option<u32>,
+}
+
+impl RawMode {
+    fn resolve(&self) -> Mode {
+        Mode {
+            cold: self.cold,
+            warm: self.warm,
+            rounds: self
+                .rounds
+                .unwrap_or_else(|| DEFAULT_ROUNDS.min(self.cold.max(self.warm)).max(1)),
+        }
+    }
 }
 
 impl Mode {
@@ -168,7 +184,7 @@ struct RawMatrix {
     architectures: Vec<String>,
     runtimes: Vec<Runtime>,
     workloads: BTreeMap<String, Workload>,
-    modes: BTreeMap<String, Mode>,
+    modes: BTreeMap<String, RawMode>,
 }
 
 /// The validated matrix.
@@ -299,7 +315,9 @@ fn validate(raw: RawMatrix) -> Result<Matrix, MatrixError> {
         }
         no_duplicates(&key, workload.memory_mb.iter().map(|m| m.to_string()))?;
     }
-    for (name, mode) in &raw.modes {
+    let mut modes = BTreeMap::new();
+    for (name, raw_mode) in &raw.modes {
+        let mode = raw_mode.resolve();
         if mode.cold == 0 && mode.warm == 0 {
             return Err(MatrixError::Invalid {
                 key: format!("modes.{name}"),
@@ -316,6 +334,7 @@ fn validate(raw: RawMatrix) -> Result<Matrix, MatrixError> {
                 ),
             });
         }
+        modes.insert(name.clone(), mode);
     }
     let matrix = Matrix {
         function_name: raw.function_name,
@@ -325,7 +344,7 @@ fn validate(raw: RawMatrix) -> Result<Matrix, MatrixError> {
         architectures,
         runtimes: raw.runtimes,
         workloads: raw.workloads,
-        modes: raw.modes,
+        modes,
     };
     check_name_lengths(&matrix)?;
     Ok(matrix)
@@ -542,6 +561,11 @@ mod tests {
         assert!(err.to_string().contains("modes.test.rounds"), "{err}");
         let err = with("rounds = 3", "rounds = 0").unwrap_err();
         assert!(err.to_string().contains("rounds"), "{err}");
+        // Left out, rounds default to 3, or fewer for a mode with fewer samples of each kind.
+        let m = with("cold = 5\nwarm = 10\nrounds = 3", "cold = 1\nwarm = 2").unwrap();
+        assert_eq!(m.mode("test").unwrap().rounds, 2);
+        let m = with("cold = 5\nwarm = 10\nrounds = 3", "cold = 5\nwarm = 10").unwrap();
+        assert_eq!(m.mode("test").unwrap().rounds, 3);
     }
 
     proptest::proptest! {

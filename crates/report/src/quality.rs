@@ -15,8 +15,8 @@ pub struct Planned {
     pub mode: String,
     pub cold: i64,
     pub warm: i64,
-    /// Rounds per cell.
-    pub rounds: i64,
+    /// Rounds per cell (`None` in manifests written before rounds existed).
+    pub rounds: Option<i64>,
     /// (workload, runtime, architecture, memory)
     pub cells: BTreeSet<(String, String, String, i64)>,
 }
@@ -48,7 +48,7 @@ pub async fn planned(location: &DataLocation, run: &str) -> Option<Planned> {
         mode: plan["mode_name"].as_str().unwrap_or("?").to_string(),
         cold: plan["mode"]["cold"].as_i64()?,
         warm: plan["mode"]["warm"].as_i64()?,
-        rounds: plan["mode"]["rounds"].as_i64().unwrap_or(1),
+        rounds: plan["mode"]["rounds"].as_i64(),
         cells,
     })
 }
@@ -101,9 +101,6 @@ pub fn rows(table: &Table, planned: Option<&Planned>) -> (Vec<Row>, Vec<Row>) {
                     "short: {cold_ok}/{} cold, {warm_ok}/{} warm",
                     p.cold, p.warm
                 )
-            }
-            Some(p) if rounds < p.rounds.min(p.cold.max(p.warm)) => {
-                format!("short: {rounds}/{} rounds", p.rounds)
             }
             _ if cold_ok.max(warm_ok) < 5 => "too few samples for intervals".to_string(),
             Some(_) => "complete".to_string(),

@@ -39,7 +39,7 @@ function cpuinfo() {
 }
 
 export const ENVIRONMENT = {
-  id: process.env.AWS_LAMBDA_LOG_STREAM_NAME || globalThis.crypto.randomUUID(),
+  id: process.env.AWS_LAMBDA_LOG_STREAM_NAME || globalThis.crypto.randomUUID().replaceAll("-", ""),
   invocation: 0,
   cpuinfo: cpuinfo(),
 };
