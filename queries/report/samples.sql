@@ -1,6 +1,7 @@
 -- samples.sql: every sample, one row each: successful, not a warm-up, and of the start type
--- asked for (the sample rule of docs/methodology.md). The report's bootstrap medians,
--- percentiles, ratios and costs are computed from these rows.
+-- asked for (the sample rule of docs/methodology.md), with the environment and round it ran in.
+-- The report's quantiles, ratios (environments as units, rounds as strata), verdicts and costs
+-- are computed from these rows.
 SELECT
   workload,
   runtime,
@@ -10,7 +11,9 @@ SELECT
   duration_ms,
   billed_duration_ms + coalesce(billed_restore_duration_ms, 0) AS billed_ms,
   init_duration_ms,
-  coalesce(runtime_version, '') AS runtime_version
+  coalesce(runtime_version, '') AS runtime_version,
+  environment_id,
+  round
 FROM invocations
 WHERE status = 'ok'
   AND NOT is_warmup

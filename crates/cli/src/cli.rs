@@ -29,7 +29,7 @@ pub enum Command {
     Matrix(MatrixArgs),
     /// Run the benchmark: forced, verified cold starts and warm samples per (function, memory).
     Collect(Box<CollectArgs>),
-    /// Write a static HTML report (tables, SVG charts, bootstrap intervals) of a run.
+    /// Write a static HTML report (verdicts with intervals, tables, SVG charts, summary.json).
     Report(ReportArgs),
     /// Run a local Lambda service (Invoke/configuration API + Runtime API) with the real handlers.
     Emulate(EmulateArgs),
@@ -225,7 +225,7 @@ fn fraction(s: &str) -> Result<f64, String> {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  lambench collect --local --test --yes                 # local emulator, no AWS account\n  lambench collect --balanced --dry-run                # plan, duration and cost on AWS\n  lambench collect --production --out s3://bucket/lambench --yes\n  lambench collect --resume 2026-11-30T10-00-00Z --out s3://bucket/lambench\n\nOn AWS, functions come from the CloudFormation stack infra/ deploys (--stack), credentials and\nregion from the AWS SDK chain. Every completed cell is stored at once (run_id=<id>/<function>-<memory>.parquet\nand manifest.json); Ctrl-C, a crash or expired credentials lose only the cells in progress, and\n--resume continues the run."
+    after_help = "Examples:\n  lambench collect --local --test --yes                 # local emulator, no AWS account\n  lambench collect --balanced --dry-run                # plan, duration and cost on AWS\n  lambench collect --production --out s3://bucket/lambench --yes\n  lambench collect --resume 2026-11-30T10-00-00Z --out s3://bucket/lambench\n\nOn AWS, functions come from the CloudFormation stack infra/ deploys (--stack), credentials and\nregion from the AWS SDK chain. Every completed round of a cell is stored at once\n(run_id=<id>/<function>-<memory>-r<round>.parquet and manifest.json); Ctrl-C, a crash or expired\ncredentials lose only the rounds in progress, and --resume continues the run."
 )]
 pub struct CollectArgs {
     /// Mode from the matrix: 5 cold + 10 warm per cell (a smoke test with a first report).
@@ -239,8 +239,8 @@ pub struct CollectArgs {
     pub production: bool,
 
     /// Continue a run that stopped (crash, Ctrl-C, expired credentials): its plan comes from
-    /// run_id=<RUN_ID>/manifest.json under --out; complete cells are skipped.
-    #[arg(long, value_name = "RUN_ID", group = "mode", conflicts_with_all = ["run_id", "dry_run"])]
+    /// run_id=<RUN_ID>/manifest.json under --out (seed included); completed rounds are skipped.
+    #[arg(long, value_name = "RUN_ID", group = "mode", conflicts_with_all = ["run_id", "dry_run", "seed"])]
     pub resume: Option<String>,
 
     /// Start the local emulator in-process and run against it.
@@ -348,7 +348,7 @@ pub enum ProgressArg {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  lambench report --data results --run 2026-11-30T10-00-00Z\n  lambench report --data s3://my-bucket/lambench --run new --baseline old --out site/\n  lambench report --data results --run lambda-perf        # imported cold-start data\n\nThe site (index.html, one page per workload, quality.html, style.css, charts/*.svg) needs no\nJavaScript and no network: open it from disk or publish the folder as it is."
+    after_help = "Examples:\n  lambench report --data results --run 2026-11-30T10-00-00Z\n  lambench report --data s3://my-bucket/lambench --run new --baseline old --out site/\n  lambench report --data results --run lambda-perf        # imported cold-start data\n\nThe site (index.html, one page per workload, quality.html, style.css, charts/*.svg and\nsummary.json with every verdict) needs no JavaScript and no network: open it from disk or publish\nthe folder as it is."
 )]
 pub struct ReportArgs {
     /// Folder or s3://bucket/prefix holding run_id=<id>/*.parquet.
@@ -364,7 +364,8 @@ pub struct ReportArgs {
     #[arg(long, value_name = "RUN_ID")]
     pub run: Option<String>,
 
-    /// Compare every cell's median with this run's and flag significant regressions.
+    /// Compare every cell's warm duration with this run's: regressions and improvements beyond
+    /// the margin, equivalence within it.
     #[arg(long, value_name = "RUN_ID")]
     pub baseline: Option<String>,
 
@@ -376,9 +377,10 @@ pub struct ReportArgs {
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
 
-    /// Bootstrap resamples per interval (seeded: the same data gives the same report).
-    #[arg(long, default_value_t = 1000, value_name = "N")]
-    pub resamples: usize,
+    /// Practical margin in percent: a ratio within a factor (1 + margin) is "equivalent", never
+    /// a difference; "faster"/"slower" needs the whole 95% interval beyond it.
+    #[arg(long, default_value_t = 5.0, value_name = "PCT")]
+    pub margin: f64,
 
     /// Title of the report.
     #[arg(long, default_value = "lambench: arm64 vs x86_64 on AWS Lambda")]

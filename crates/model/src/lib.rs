@@ -4,7 +4,6 @@
 //! there is one definition of each: the benchmark [`matrix`], the [`record`] written for every
 //! invocation, the [`report`] parser for Lambda's `REPORT` lines and the [`price`] model.
 
-pub mod bootstrap;
 pub mod environment;
 pub mod matrix;
 pub mod parquet_out;

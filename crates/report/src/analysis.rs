@@ -1,14 +1,28 @@
-//! From samples to findings: per-cell statistics with bootstrap intervals, the arm64 speedup
-//! and saving per (workload, runtime, memory), Power-Tuning-style memory recommendations and
-//! the "switch to arm64?" verdict. Pure functions of the samples.
+//! From samples to findings, as pure functions of the samples.
+//!
+//! - Per cell: warm duration quantiles and the median Init Duration with distribution-free
+//!   (order-statistic) intervals, "not enough data" where the sample cannot support one.
+//! - arm64 against x86_64, per cell (warm duration, cold-start Init Duration, warm cost) and per
+//!   (workload, runtime) over its memory sizes: contrasts with the execution environment as the
+//!   unit and rounds as strata (`lambench_model::stats::contrast`), judged four ways against the
+//!   practical margin, with the Benjamini–Hochberg correction over every verdict of the report
+//!   (`lambench_model::stats::verdict`).
+//! - Power-Tuning-style memory recommendations from the point estimates.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use lambench_model::bootstrap::{Bootstrap, Distribution, Estimate, Verdict, cv};
 use lambench_model::price::PriceTable;
+use lambench_model::stats::contrast::{self, Contrast, Scale, Unit};
+use lambench_model::stats::verdict::{Judgement, Outcome, Rule};
+use lambench_model::stats::{self, quantile_sorted};
 use serde::Serialize;
 
 use crate::data::{CellKey, Samples};
+
+/// Confidence of the per-cell quantile intervals.
+const CONFIDENCE: f64 = 0.95;
+/// Fewest warm samples for a p99/p50 tail ratio (below 100, p99 is the maximum).
+const TAIL_MIN_SAMPLES: usize = 100;
 
 /// Statistics of one cell.
 #[derive(Debug, Clone, Serialize)]
@@ -18,6 +32,10 @@ pub struct CellStats {
     pub memory_mb: i64,
     pub architecture: String,
     pub warm_n: usize,
+    /// Units of the warm comparisons: execution environments, or samples where the data does
+    /// not say which environment served them (`clustered` false).
+    pub environments: usize,
+    pub clustered: bool,
     pub median: Option<Est>,
     pub p90: Option<Est>,
     pub p99: Option<Est>,
@@ -32,7 +50,7 @@ pub struct CellStats {
     pub cold_usd_per_million: Option<f64>,
 }
 
-/// An [`Estimate`] for templates.
+/// A point estimate with its 95% interval, for templates and charts.
 #[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, PartialEq)]
 pub struct Est {
     pub value: f64,
@@ -40,25 +58,33 @@ pub struct Est {
     pub hi: f64,
 }
 
-impl From<Estimate> for Est {
-    fn from(e: Estimate) -> Self {
+impl From<&Judgement> for Est {
+    fn from(j: &Judgement) -> Self {
         Est {
-            value: e.value,
-            lo: e.lo,
-            hi: e.hi,
+            value: j.ratio,
+            lo: j.ci_low,
+            hi: j.ci_high,
         }
     }
 }
 
-/// arm64 against x86_64 in one (workload, runtime, memory).
+/// arm64 against x86_64 in one (workload, runtime, memory); every ratio is x86_64 / arm64, so
+/// above 1 favours arm64.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
     pub workload: String,
     pub runtime: String,
     pub memory_mb: i64,
-    /// Median x86_64 / median arm64: above 1 means arm64 is faster.
+    /// Warm duration: geometric mean over environments of each one's median.
+    pub speed: Option<Judgement>,
     pub speedup: Option<Est>,
     pub verdict: &'static str,
+    /// Cold-start Init Duration: geometric mean over cold starts.
+    pub init: Option<Judgement>,
+    pub init_verdict: &'static str,
+    /// Warm cost per invocation: mean over environments.
+    pub cost: Option<Judgement>,
+    pub cost_verdict: &'static str,
     /// 1 − cost(arm64) / cost(x86_64), in percent.
     pub arm_saving_pct: Option<f64>,
     pub arm_usd_per_million: Option<f64>,
@@ -79,15 +105,18 @@ pub struct Recommendation {
     pub balanced_usd_per_million: f64,
 }
 
-/// Should this (workload, runtime) move to arm64?
+/// Should this (workload, runtime) move to arm64? Judged on the mean over memory sizes of the
+/// cells' log ratios (each size counted once), so more memory sizes do not make a "no" likelier.
 #[derive(Debug, Clone, Serialize)]
 pub struct Switch {
     pub workload: String,
     pub runtime: String,
     pub verdict: String,
-    pub faster_at: usize,
-    pub slower_at: usize,
-    pub cheaper_at: usize,
+    pub speed: Option<Judgement>,
+    pub speed_verdict: &'static str,
+    pub cost: Option<Judgement>,
+    pub cost_verdict: &'static str,
+    /// Memory sizes compared (with both architectures' warm samples).
     pub sizes: usize,
 }
 
@@ -98,84 +127,100 @@ pub struct Findings {
     pub comparisons: Vec<Comparison>,
     pub recommendations: Vec<Recommendation>,
     pub switches: Vec<Switch>,
+    /// Verdicts in the arm64/x86_64 family, over which the correction ran.
+    pub family_size: usize,
 }
 
-/// Warm-duration quantiles the report shows (p50, p90, p99), in `Distribution` order.
-pub const WARM_QS: [f64; 3] = [0.5, 0.9, 0.99];
-
-/// A cell's bootstrap distributions: warm (p50, p90, p99) and median Init Duration.
+/// The units of one cell's comparisons.
 #[derive(Debug, Clone, Default)]
-pub struct CellDist {
-    pub warm: Option<Distribution>,
-    pub init: Option<Distribution>,
+pub struct CellUnits {
+    /// Each warm environment's median duration (or each sample's, unclustered).
+    pub warm: Vec<Unit>,
+    /// Each warm environment's mean cost per invocation, USD.
+    pub cost: Vec<Unit>,
+    /// Each cold start's Init Duration (one environment each).
+    pub init: Vec<Unit>,
+    /// Whether every warm sample said which environment served it.
+    pub clustered: bool,
 }
 
-/// A stable stream id per cell and statistic, so draws do not depend on cell order.
-fn stream(key: &CellKey, what: &str) -> u64 {
-    let text = format!(
-        "{}/{}/{}/{}/{what}",
-        key.workload, key.runtime, key.memory_mb, key.architecture
-    );
-    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+/// Groups a cell's warm samples by (round, environment) and summarises each unit.
+pub fn units(key: &CellKey, s: &Samples, region: &str) -> CellUnits {
+    let mut groups: HashMap<(Option<i32>, u32), Vec<usize>> = HashMap::new();
+    let mut warm = Vec::new();
+    let mut cost = Vec::new();
+    let price = |billed_ms: f64| {
+        PriceTable
+            .invocation_cost(&key.architecture, key.memory_mb as f64, billed_ms, region)
+            .ok()
+    };
+    let mut clustered = true;
+    for (i, (round, env)) in s.warm_at.iter().enumerate() {
+        match env {
+            Some(env) => groups.entry((*round, *env)).or_default().push(i),
+            None => {
+                clustered = false;
+                warm.push(Unit {
+                    stratum: *round,
+                    value: s.warm_ms[i],
+                });
+                if let Some(c) = price(s.warm_billed_ms[i]) {
+                    cost.push(Unit {
+                        stratum: *round,
+                        value: c,
+                    });
+                }
+            }
+        }
+    }
+    // In (round, id) order, so sums do not depend on the order rows arrived in.
+    let mut groups: Vec<_> = groups.into_iter().collect();
+    groups.sort_by(|((ra, a), _), ((rb, b), _)| {
+        (ra, &s.environments[*a as usize]).cmp(&(rb, &s.environments[*b as usize]))
+    });
+    for ((round, _), members) in groups {
+        let durations: Vec<f64> = members.iter().map(|&i| s.warm_ms[i]).collect();
+        if let Some(m) = stats::median(&durations) {
+            warm.push(Unit {
+                stratum: round,
+                value: m,
+            });
+        }
+        let billed =
+            members.iter().map(|&i| s.warm_billed_ms[i]).sum::<f64>() / members.len() as f64;
+        if let Some(c) = price(billed) {
+            cost.push(Unit {
+                stratum: round,
+                value: c,
+            });
+        }
+    }
+    let init = s
+        .init_ms
+        .iter()
+        .zip(&s.init_rounds)
+        .map(|(&value, &stratum)| Unit { stratum, value })
+        .collect();
+    CellUnits {
+        warm,
+        cost,
+        init,
+        clustered,
+    }
+}
+
+/// A quantile with its distribution-free interval; `None` when the sample cannot support one.
+fn quantile_est(sorted: &[f64], q: f64) -> Option<Est> {
+    let (lo, hi) = stats::quantile_ci(sorted, q, CONFIDENCE)?;
+    Some(Est {
+        value: quantile_sorted(sorted, q)?,
+        lo,
+        hi,
     })
 }
 
-/// Every cell's distributions, cells spread over the machine's cores (each cell is resampled
-/// once; all its intervals and ratios come from those draws).
-/// `salt` keeps the draws of two runs' distributions independent (their cells share names).
-pub fn distributions(
-    samples: &BTreeMap<CellKey, Samples>,
-    boot: &Bootstrap,
-    salt: u64,
-) -> BTreeMap<CellKey, CellDist> {
-    let cells: Vec<(&CellKey, &Samples)> = samples.iter().collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .max(1);
-    let chunk = cells.len().div_ceil(threads).max(1);
-    let mut out = BTreeMap::new();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = cells
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|(k, s)| {
-                            let dist = CellDist {
-                                warm: boot.distribution(
-                                    &s.warm_ms,
-                                    &WARM_QS,
-                                    stream(k, "warm") ^ salt,
-                                ),
-                                init: boot.distribution(
-                                    &s.init_ms,
-                                    &[0.5],
-                                    stream(k, "init") ^ salt,
-                                ),
-                            };
-                            ((*k).clone(), dist)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for h in handles {
-            // A panic in a worker is a bug in the statistics: surface it as such.
-            out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        }
-    });
-    out
-}
-
 /// Per-cell statistics in `region`'s prices.
-pub fn cell_stats(
-    key: &CellKey,
-    s: &Samples,
-    d: &CellDist,
-    boot: &Bootstrap,
-    region: &str,
-) -> CellStats {
+pub fn cell_stats(key: &CellKey, s: &Samples, u: &CellUnits, region: &str) -> CellStats {
     let cost = |billed: &[f64]| -> Option<f64> {
         if billed.is_empty() {
             return None;
@@ -186,58 +231,61 @@ pub fn cell_stats(
             .ok()
             .map(|c| c * 1e6)
     };
-    let warm = |k| {
-        d.warm
-            .as_ref()
-            .and_then(|w| boot.estimate(w, k))
-            .map(Est::from)
-    };
-    let (median, p99) = (warm(0), warm(2));
+    let mut warm = s.warm_ms.clone();
+    warm.sort_by(f64::total_cmp);
+    let mut init = s.init_ms.clone();
+    init.sort_by(f64::total_cmp);
+    let tail_ratio = (warm.len() >= TAIL_MIN_SAMPLES)
+        .then(|| Some(quantile_sorted(&warm, 0.99)? / quantile_sorted(&warm, 0.5)?))
+        .flatten()
+        .filter(|r| r.is_finite());
     CellStats {
         workload: key.workload.clone(),
         runtime: key.runtime.clone(),
         memory_mb: key.memory_mb,
         architecture: key.architecture.clone(),
-        warm_n: s.warm_ms.len(),
-        median,
-        p90: warm(1),
-        p99,
-        cv: cv(&s.warm_ms),
-        tail_ratio: median
-            .zip(p99)
-            .and_then(|(m, p)| (m.value > 0.0).then(|| p.value / m.value)),
-        cold_n: s.init_ms.len(),
-        init_median: d
-            .init
-            .as_ref()
-            .and_then(|i| boot.estimate(i, 0))
-            .map(Est::from),
+        warm_n: warm.len(),
+        environments: u.warm.len(),
+        clustered: u.clustered,
+        median: quantile_est(&warm, 0.5),
+        p90: quantile_est(&warm, 0.9),
+        p99: quantile_est(&warm, 0.99),
+        cv: stats::cv(&warm),
+        tail_ratio,
+        cold_n: init.len(),
+        init_median: quantile_est(&init, 0.5),
         usd_per_million: cost(&s.warm_billed_ms),
         cold_usd_per_million: cost(&s.cold_billed_ms),
     }
 }
 
-/// All findings from all cells' samples and distributions.
+/// All findings from all cells' samples, judged under `rule`.
 pub fn findings(
     samples: &BTreeMap<CellKey, Samples>,
-    dists: &BTreeMap<CellKey, CellDist>,
-    boot: &Bootstrap,
+    rule: &Rule,
     region: &str,
-) -> Findings {
-    let none = CellDist::default();
+) -> (Findings, BTreeMap<CellKey, CellUnits>) {
+    let units: BTreeMap<CellKey, CellUnits> = samples
+        .iter()
+        .map(|(k, s)| (k.clone(), units(k, s, region)))
+        .collect();
     let cells: Vec<CellStats> = samples
         .iter()
-        .map(|(k, s)| cell_stats(k, s, dists.get(k).unwrap_or(&none), boot, region))
+        .map(|(k, s)| cell_stats(k, s, &units[k], region))
         .collect();
-    let comparisons = comparisons(samples, dists, &cells, boot);
+    let (mut comparisons, contrasts) = comparisons(&units, &cells, rule);
+    let mut switches = switches(&comparisons, &contrasts, rule);
+    let family_size = correct(&mut comparisons, &mut switches, rule);
+    label(&mut comparisons, &mut switches);
     let recommendations = recommendations(&cells);
-    let switches = switches(&comparisons);
-    Findings {
+    let findings = Findings {
         cells,
         comparisons,
         recommendations,
         switches,
-    }
+        family_size,
+    };
+    (findings, units)
 }
 
 fn find<'a>(cells: &'a [CellStats], w: &str, r: &str, m: i64, a: &str) -> Option<&'a CellStats> {
@@ -246,48 +294,162 @@ fn find<'a>(cells: &'a [CellStats], w: &str, r: &str, m: i64, a: &str) -> Option
         .find(|c| c.workload == w && c.runtime == r && c.memory_mb == m && c.architecture == a)
 }
 
+/// The contrasts of a cell behind its comparison (x86_64 over arm64), for the switches.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CellContrasts {
+    pub speed: Option<Contrast>,
+    pub cost: Option<Contrast>,
+}
+
 fn comparisons(
-    samples: &BTreeMap<CellKey, Samples>,
-    dists: &BTreeMap<CellKey, CellDist>,
+    units: &BTreeMap<CellKey, CellUnits>,
     cells: &[CellStats],
-    boot: &Bootstrap,
-) -> Vec<Comparison> {
+    rule: &Rule,
+) -> (Vec<Comparison>, Vec<CellContrasts>) {
     let mut out = Vec::new();
-    for (key, arm) in samples.iter().filter(|(k, _)| k.architecture == "arm64") {
+    let mut contrasts = Vec::new();
+    for (key, arm) in units.iter().filter(|(k, _)| k.architecture == "arm64") {
         let x86_key = CellKey {
             architecture: "x86_64".into(),
             ..key.clone()
         };
-        let Some(x86) = samples.get(&x86_key) else {
+        let Some(x86) = units.get(&x86_key) else {
             continue;
         };
-        if arm.warm_ms.is_empty() || x86.warm_ms.is_empty() {
-            // Cold-start-only data (lambda-perf): nothing to compare warm durations of.
+        let has = |f: fn(&CellUnits) -> &Vec<Unit>| !f(arm).is_empty() && !f(x86).is_empty();
+        if !has(|u| &u.warm) && !has(|u| &u.init) {
             continue;
         }
-        let warm = |k: &CellKey| dists.get(k).and_then(|d| d.warm.as_ref());
-        let speedup = warm(&x86_key)
-            .zip(warm(key))
-            .and_then(|(x, a)| boot.ratio(x, a, 0));
-        let cost = |a: &str| {
+        let speed = contrast::contrast(&x86.warm, &arm.warm, Scale::Log);
+        let cost = contrast::contrast(&x86.cost, &arm.cost, Scale::Linear);
+        let init = contrast::contrast(&x86.init, &arm.init, Scale::Log);
+        let usd = |a: &str| {
             find(cells, &key.workload, &key.runtime, key.memory_mb, a)
                 .and_then(|c| c.usd_per_million)
         };
-        let (arm_cost, x86_cost) = (cost("arm64"), cost("x86_64"));
+        let (arm_cost, x86_cost) = (usd("arm64"), usd("x86_64"));
         out.push(Comparison {
             workload: key.workload.clone(),
             runtime: key.runtime.clone(),
             memory_mb: key.memory_mb,
-            speedup: speedup.map(Est::from),
-            verdict: Verdict::from_speedup(speedup).label(),
+            speed: rule.judge(speed.as_ref()),
+            speedup: None,
+            verdict: "",
+            init: rule.judge(init.as_ref()),
+            init_verdict: "",
+            cost: rule.judge(cost.as_ref()),
+            cost_verdict: "",
             arm_saving_pct: arm_cost
                 .zip(x86_cost)
                 .and_then(|(a, x)| (x > 0.0).then(|| 100.0 * (1.0 - a / x))),
             arm_usd_per_million: arm_cost,
             x86_usd_per_million: x86_cost,
         });
+        contrasts.push(CellContrasts { speed, cost });
     }
-    out
+    (out, contrasts)
+}
+
+/// One switch per (workload, runtime) with warm comparisons at one or more memory sizes.
+fn switches(comparisons: &[Comparison], contrasts: &[CellContrasts], rule: &Rule) -> Vec<Switch> {
+    let mut groups: BTreeMap<(&str, &str), Vec<CellContrasts>> = BTreeMap::new();
+    for (c, k) in comparisons.iter().zip(contrasts) {
+        if k.speed.is_some() || k.cost.is_some() {
+            groups
+                .entry((&c.workload, &c.runtime))
+                .or_default()
+                .push(*k);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((w, r), ks)| {
+            // Every size must have the contrast, or the mean would silently drop sizes.
+            let all = |f: fn(&CellContrasts) -> Option<Contrast>| -> Option<Contrast> {
+                let cs: Option<Vec<Contrast>> = ks.iter().map(f).collect();
+                contrast::mean_of(&cs?)
+            };
+            Switch {
+                workload: w.into(),
+                runtime: r.into(),
+                verdict: String::new(),
+                speed: rule.judge(all(|k| k.speed).as_ref()),
+                speed_verdict: "",
+                cost: rule.judge(all(|k| k.cost).as_ref()),
+                cost_verdict: "",
+                sizes: ks.len(),
+            }
+        })
+        .collect()
+}
+
+/// The Benjamini–Hochberg correction over every arm64/x86_64 verdict of the report; returns the
+/// family size.
+fn correct(comparisons: &mut [Comparison], switches: &mut [Switch], rule: &Rule) -> usize {
+    let mut family: Vec<&mut Judgement> = Vec::new();
+    for c in comparisons.iter_mut() {
+        family.extend(
+            [&mut c.speed, &mut c.init, &mut c.cost]
+                .into_iter()
+                .flatten(),
+        );
+    }
+    for s in switches.iter_mut() {
+        family.extend([&mut s.speed, &mut s.cost].into_iter().flatten());
+    }
+    rule.adjust(&mut family);
+    family.len()
+}
+
+/// Words for an x86_64/arm64 ratio's outcome.
+pub fn speed_label(j: Option<&Judgement>) -> &'static str {
+    match j.map(|j| j.outcome) {
+        Some(Outcome::Higher) => "arm64 faster",
+        Some(Outcome::Lower) => "x86_64 faster",
+        Some(Outcome::Equivalent) => "equivalent",
+        Some(Outcome::Inconclusive) => "inconclusive",
+        Some(Outcome::NotEnoughData) | None => "not enough data",
+    }
+}
+
+/// Words for an x86_64/arm64 cost ratio's outcome.
+pub fn cost_label(j: Option<&Judgement>) -> &'static str {
+    match j.map(|j| j.outcome) {
+        Some(Outcome::Higher) => "arm64 cheaper",
+        Some(Outcome::Lower) => "x86_64 cheaper",
+        _ => speed_label(j),
+    }
+}
+
+fn label(comparisons: &mut [Comparison], switches: &mut [Switch]) {
+    for c in comparisons {
+        c.speedup = c.speed.as_ref().map(Est::from);
+        c.verdict = speed_label(c.speed.as_ref());
+        c.init_verdict = speed_label(c.init.as_ref());
+        c.cost_verdict = cost_label(c.cost.as_ref());
+    }
+    for s in switches {
+        s.speed_verdict = speed_label(s.speed.as_ref());
+        s.cost_verdict = cost_label(s.cost.as_ref());
+        s.verdict = switch_verdict(s).into();
+    }
+}
+
+/// The rule written on the index page: cost decides, speed qualifies.
+fn switch_verdict(s: &Switch) -> &'static str {
+    let outcome = |j: &Option<Judgement>| j.map(|j| j.outcome);
+    use Outcome::{Equivalent, Higher, Lower};
+    match (outcome(&s.cost), outcome(&s.speed)) {
+        (Some(Higher), Some(Higher | Equivalent)) => {
+            "switch to arm64: cheaper, and faster or as fast"
+        }
+        (Some(Higher), Some(Lower)) => "trade-off: arm64 is cheaper but slower",
+        (Some(Equivalent), Some(Higher)) => "switch to arm64: as cheap and faster",
+        (Some(Lower), _) | (Some(Equivalent), Some(Lower)) => "stay on x86_64",
+        (Some(Equivalent), Some(Equivalent)) => "either: same cost and speed within the margin",
+        (None, _) | (_, None) => "not enough data",
+        _ => "inconclusive: collect more samples",
+    }
 }
 
 /// Cheapest, fastest and balanced memory per (workload, runtime, architecture), over the
@@ -330,54 +492,6 @@ pub fn recommendations(cells: &[CellStats]) -> Vec<Recommendation> {
         .collect()
 }
 
-/// The per-(workload, runtime) verdict over its memory sizes.
-pub fn switches(comparisons: &[Comparison]) -> Vec<Switch> {
-    let mut groups: BTreeMap<(&str, &str), Vec<&Comparison>> = BTreeMap::new();
-    for c in comparisons {
-        groups.entry((&c.workload, &c.runtime)).or_default().push(c);
-    }
-    groups
-        .into_iter()
-        .map(|((w, r), cs)| {
-            let faster_at = cs
-                .iter()
-                .filter(|c| c.verdict == Verdict::Arm64Faster.label())
-                .count();
-            let slower_at = cs
-                .iter()
-                .filter(|c| c.verdict == Verdict::X86Faster.label())
-                .count();
-            let cheaper_at = cs
-                .iter()
-                .filter(|c| c.arm_saving_pct.is_some_and(|s| s > 0.0))
-                .count();
-            let sizes = cs.len();
-            let judged = cs.iter().filter(|c| c.speedup.is_some()).count();
-            let verdict = if judged == 0 {
-                "not enough data".to_string()
-            } else if cheaper_at == sizes && slower_at == 0 {
-                "switch to arm64: cheaper at every memory size and never significantly slower"
-                    .into()
-            } else if cheaper_at * 2 > sizes && slower_at * 2 < sizes {
-                "arm64 mostly better: cheaper at most sizes; check the exceptions".into()
-            } else if slower_at * 2 >= sizes && cheaper_at * 2 > sizes {
-                "trade-off: arm64 is cheaper but slower; pick by latency budget".into()
-            } else {
-                "stay on x86_64: arm64 is not cheaper at most sizes".into()
-            };
-            Switch {
-                workload: w.into(),
-                runtime: r.into(),
-                verdict,
-                faster_at,
-                slower_at,
-                cheaper_at,
-                sizes,
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,14 +505,27 @@ mod tests {
         }
     }
 
+    /// 60 warm samples from 12 environments in 3 rounds, 10 cold starts.
     fn samples(ms: f64) -> Samples {
-        let warm: Vec<f64> = (0..50).map(|i| ms + f64::from(i % 5)).collect();
-        Samples {
-            warm_billed_ms: warm.iter().map(|x| x.ceil()).collect(),
-            warm_ms: warm,
-            init_ms: vec![20.0; 10],
-            cold_billed_ms: vec![ms + 20.0; 10],
+        let mut s = Samples::default();
+        for i in 0..60u32 {
+            let env = i % 12;
+            let v = ms * (1.0 + 0.01 * f64::from(env % 3)) + f64::from(i % 5) * 0.1;
+            s.push_warm(
+                v,
+                v.ceil(),
+                Some(1 + (env % 3) as i32),
+                Some(format!("e{env}").as_str()),
+            );
         }
+        for i in 0..10u32 {
+            s.push_cold(
+                20.0 + 0.1 * f64::from(i),
+                ms + 20.0,
+                Some(1 + (i % 3) as i32),
+            );
+        }
+        s
     }
 
     #[test]
@@ -408,33 +535,59 @@ mod tests {
             s.insert(key("arm64", m), samples(80.0 * 1024.0 / m as f64));
             s.insert(key("x86_64", m), samples(100.0 * 1024.0 / m as f64));
         }
-        let boot = Bootstrap::default();
-        let f = findings(&s, &distributions(&s, &boot, 0), &boot, "us-east-1");
+        let (f, _) = findings(&s, &Rule::default(), "us-east-1");
         assert_eq!(f.cells.len(), 4);
+        assert!(f.cells.iter().all(|c| c.environments == 12 && c.clustered));
         assert_eq!(f.comparisons.len(), 2);
-        assert!(f.comparisons.iter().all(|c| c.verdict == "arm64 faster"));
+        assert!(
+            f.comparisons.iter().all(|c| c.verdict == "arm64 faster"),
+            "{:?}",
+            f.comparisons
+        );
+        assert!(
+            f.comparisons
+                .iter()
+                .all(|c| c.cost_verdict == "arm64 cheaper")
+        );
+        assert!(f.comparisons.iter().all(|c| c.init_verdict == "equivalent"));
+        // 2 sizes × 3 metrics + the switch's speed and cost.
+        assert_eq!(f.family_size, 8);
         // arm64 is 20% cheaper per GB-s and faster: well over 20% saving.
         assert!(
             f.comparisons
                 .iter()
                 .all(|c| c.arm_saving_pct.unwrap() > 20.0)
         );
-        assert!(f.switches[0].verdict.starts_with("switch to arm64"));
+        assert!(
+            f.switches[0].verdict.starts_with("switch to arm64"),
+            "{:?}",
+            f.switches
+        );
         let rec = &f.recommendations[0];
         assert_eq!((rec.fastest_mb, rec.architecture.as_str()), (1024, "arm64"));
     }
 
     #[test]
+    fn environments_are_the_units_and_samples_without_one_are_their_own() {
+        let s = samples(100.0);
+        let u = units(&key("x86_64", 1024), &s, "us-east-1");
+        assert_eq!((u.warm.len(), u.cost.len(), u.init.len()), (12, 12, 10));
+        assert!(u.clustered);
+        let mut unplaced = Samples::default();
+        for i in 0..7 {
+            unplaced.push_warm(100.0 + f64::from(i), 101.0, None, None);
+        }
+        let u = units(&key("x86_64", 1024), &unplaced, "us-east-1");
+        assert_eq!(u.warm.len(), 7);
+        assert!(!u.clustered);
+    }
+
+    #[test]
     fn cost_uses_billed_duration_and_the_price_model() {
         let s = samples(100.0);
-        let c = cell_stats(
-            &key("x86_64", 1024),
-            &s,
-            &CellDist::default(),
-            &Bootstrap::default(),
-            "us-east-1",
-        );
-        let mean_billed = s.warm_billed_ms.iter().sum::<f64>() / 50.0;
+        let k = key("x86_64", 1024);
+        let c = cell_stats(&k, &s, &units(&k, &s, "us-east-1"), "us-east-1");
+        let mean_billed = s.warm_billed_ms.iter().sum::<f64>() / 60.0;
         let expected = 1e6 * (mean_billed / 1000.0 * 0.0000166667 + 0.2e-6);
         assert!(
             (c.usd_per_million.unwrap() - expected).abs() < 1e-6,
@@ -444,5 +597,8 @@ mod tests {
             c.cold_usd_per_million.unwrap() > c.usd_per_million.unwrap(),
             "INIT is billed"
         );
+        // 60 samples: median and p90 intervals exist, p99 needs ~300 samples.
+        assert!(c.median.is_some() && c.p90.is_some() && c.p99.is_none());
+        assert_eq!(c.tail_ratio, None, "fewer than 100 samples");
     }
 }

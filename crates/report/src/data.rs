@@ -1,9 +1,9 @@
 //! The report's inputs, all read through SQL files in `queries/` (embedded here, listed in the
 //! report beside each figure), so any number can be re-run with `lambench analyze --sql`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use arrow::compute::cast;
 use arrow::datatypes::{DataType, Float64Type, Int64Type};
 use lambench_analyzer::{Analyzer, SqlOrigin};
@@ -47,9 +47,46 @@ pub struct CellKey {
 #[derive(Debug, Clone, Default)]
 pub struct Samples {
     pub warm_ms: Vec<f64>,
+    /// Aligned with `warm_ms`.
     pub warm_billed_ms: Vec<f64>,
+    /// Where each warm sample ran, aligned with `warm_ms`: (round, index into
+    /// `environments`), `None` when the data does not say.
+    pub warm_at: Vec<(Option<i32>, Option<u32>)>,
+    /// The cell's execution environment ids, each once.
+    pub environments: Vec<String>,
+    /// `environments` by id: interning keeps one string per environment, not per sample.
+    environment_index: HashMap<String, u32>,
     pub init_ms: Vec<f64>,
+    /// The round of each cold start, aligned with `init_ms`.
+    pub init_rounds: Vec<Option<i32>>,
     pub cold_billed_ms: Vec<f64>,
+}
+
+impl Samples {
+    pub fn push_warm(&mut self, ms: f64, billed: f64, round: Option<i32>, env: Option<&str>) {
+        let env = env.map(|id| self.intern(id));
+        self.warm_ms.push(ms);
+        self.warm_billed_ms.push(billed);
+        self.warm_at.push((round, env));
+    }
+
+    fn intern(&mut self, id: &str) -> u32 {
+        if let Some(&i) = self.environment_index.get(id) {
+            return i;
+        }
+        let i = self.environments.len() as u32;
+        self.environments.push(id.to_string());
+        self.environment_index.insert(id.to_string(), i);
+        i
+    }
+
+    /// A cold start: its Init Duration (if any) and billed duration (if any), kept apart
+    /// because imports have Init Durations without billing.
+    pub fn push_cold(&mut self, init: f64, billed: f64, round: Option<i32>) {
+        self.init_ms.push(init);
+        self.init_rounds.push(round);
+        self.cold_billed_ms.push(billed);
+    }
 }
 
 /// A query result as rows of strings and numbers by column name.
@@ -175,11 +212,9 @@ fn values(col: &dyn Array) -> Result<Vec<Value>> {
     })
 }
 
-fn strings(batch: &RecordBatch, name: &str) -> Result<Vec<String>> {
-    let col = column(batch, name)?;
-    let c = cast(col.as_ref(), &DataType::Utf8)?;
-    let a = c.as_string::<i32>();
-    Ok((0..a.len()).map(|i| a.value(i).to_string()).collect())
+/// A column as UTF-8 strings (cast once per batch; values borrowed, not copied per row).
+fn strings(batch: &RecordBatch, name: &str) -> Result<ArrayRef> {
+    Ok(cast(column(batch, name)?.as_ref(), &DataType::Utf8)?)
 }
 
 fn floats(batch: &RecordBatch, name: &str) -> Result<Vec<Option<f64>>> {
@@ -198,43 +233,73 @@ fn column<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a arrow::array::Ar
     })
 }
 
-/// Every cell's samples (from `samples.sql`).
+/// Every cell's samples (from `samples.sql`). Rows arrive grouped by cell (one Parquet part
+/// per cell and round), so the cell is looked up only when the key changes.
 pub async fn samples(analyzer: &Analyzer) -> Result<BTreeMap<CellKey, Samples>> {
     let mut cells: BTreeMap<CellKey, Samples> = BTreeMap::new();
     for batch in run(analyzer, SAMPLES).await? {
-        let (w, r, a, s) = (
+        let (w, r, a, s, e) = (
             strings(&batch, "workload")?,
             strings(&batch, "runtime")?,
             strings(&batch, "architecture")?,
             strings(&batch, "start_type")?,
+            strings(&batch, "environment_id")?,
+        );
+        let (w, r, a, s, e) = (
+            w.as_string::<i32>(),
+            r.as_string::<i32>(),
+            a.as_string::<i32>(),
+            s.as_string::<i32>(),
+            e.as_string::<i32>(),
         );
         let memory = floats(&batch, "memory_mb")?;
         let duration = floats(&batch, "duration_ms")?;
         let billed = floats(&batch, "billed_ms")?;
         let init = floats(&batch, "init_duration_ms")?;
+        let round = floats(&batch, "round")?;
+        let mut current: Option<(CellKey, Samples)> = None;
         for i in 0..batch.num_rows() {
-            let key = CellKey {
-                workload: w[i].clone(),
-                runtime: r[i].clone(),
-                memory_mb: memory[i].unwrap_or(0.0) as i64,
-                architecture: a[i].clone(),
-            };
-            let cell = cells.entry(key).or_default();
-            if s[i] == "cold" {
-                if let Some(v) = init[i] {
-                    cell.init_ms.push(v);
+            let memory_mb = memory[i].unwrap_or(0.0) as i64;
+            let same = current.as_ref().is_some_and(|(k, _)| {
+                k.memory_mb == memory_mb
+                    && k.workload == w.value(i)
+                    && k.runtime == r.value(i)
+                    && k.architecture == a.value(i)
+            });
+            if !same {
+                if let Some((k, cell)) = current.take() {
+                    cells.insert(k, cell);
                 }
-                if let Some(v) = billed[i] {
-                    cell.cold_billed_ms.push(v);
-                }
-            } else {
-                if let Some(v) = duration[i] {
-                    cell.warm_ms.push(v);
-                }
-                if let Some(v) = billed[i] {
-                    cell.warm_billed_ms.push(v);
-                }
+                let key = CellKey {
+                    workload: w.value(i).to_string(),
+                    runtime: r.value(i).to_string(),
+                    memory_mb,
+                    architecture: a.value(i).to_string(),
+                };
+                let cell = cells.remove(&key).unwrap_or_default();
+                current = Some((key, cell));
             }
+            let Some((_, cell)) = current.as_mut() else {
+                continue;
+            };
+            let round = round[i].map(|r| r as i32);
+            if s.value(i) == "cold" {
+                match (init[i], billed[i]) {
+                    (Some(v), Some(b)) => cell.push_cold(v, b, round),
+                    (Some(v), None) => {
+                        cell.init_ms.push(v);
+                        cell.init_rounds.push(round);
+                    }
+                    (None, Some(b)) => cell.cold_billed_ms.push(b),
+                    (None, None) => {}
+                }
+            } else if let (Some(v), Some(b)) = (duration[i], billed[i]) {
+                let env = (!e.is_null(i)).then(|| e.value(i));
+                cell.push_warm(v, b, round, env);
+            }
+        }
+        if let Some((k, cell)) = current {
+            cells.insert(k, cell);
         }
     }
     Ok(cells)

@@ -1,9 +1,10 @@
 //! `lambench report`: a static HTML site answering, per runtime, workload and memory size, "is
 //! arm64 faster, is it cheaper, by how much, how sure are we, and which memory size?".
 //!
-//! Flow: SQL files in `queries/` through the analyzer ([`data`]) → bootstrap statistics and
-//! findings ([`analysis`], [`baseline`]) → SVG charts ([`charts`], one file per family) →
-//! pages from `templates/` ([`site`]), written atomically. No JavaScript; works from `file://`.
+//! Flow: SQL files in `queries/` through the analyzer ([`data`]) → statistics and verdicts
+//! ([`analysis`], [`baseline`]; every verdict also in `summary.json`, [`summary`]) → SVG charts
+//! ([`charts`], one file per family) → pages from `templates/` ([`site`]), written atomically.
+//! No JavaScript; works from `file://`.
 
 pub mod analysis;
 pub mod baseline;
@@ -12,23 +13,21 @@ pub mod data;
 pub mod error;
 pub mod quality;
 pub mod site;
+pub mod summary;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use lambench_analyzer::{Analyzer, DataLocation};
 use lambench_model::Architecture;
-use lambench_model::bootstrap::Bootstrap;
 use lambench_model::price::{DEFAULT_PRICE_REGION, PRICES_AS_OF, PriceTable};
+use lambench_model::stats::verdict::Rule;
 use minijinja::{Value, context};
 use serde::Serialize;
 
 use analysis::{CellStats, Findings};
 use data::{CellKey, Samples, Table};
 pub use error::{Error, Result};
-
-/// Salt of the baseline run's bootstrap streams: independent of the current run's draws.
-const BASELINE_SALT: u64 = 0xba5e_11de;
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -39,7 +38,8 @@ pub struct ReportOptions {
     pub baseline: Option<String>,
     /// Price region; default: the data's region when the price table has it, else us-east-1.
     pub region: Option<String>,
-    pub bootstrap: Bootstrap,
+    /// The practical margin and the family-wise error rate of every verdict.
+    pub rule: Rule,
     pub title: String,
 }
 
@@ -63,25 +63,31 @@ struct Figure {
 /// Builds the report for `opts.run` at `location` into `opts.out`.
 pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Built> {
     let analyzer = Analyzer::open(location, opts.run.as_deref()).await?;
-    let samples = data::samples(&analyzer).await?;
+    // The queries are independent: run together, they overlap I/O and the engine's threads.
+    let (samples, meta, quality_table, cpu_models, errors, versions) = futures::try_join!(
+        data::samples(&analyzer),
+        data::table(&analyzer, data::META),
+        data::table(&analyzer, data::QUALITY),
+        data::table(&analyzer, data::CPU_MODELS),
+        data::table(&analyzer, data::ERRORS),
+        data::table(&analyzer, data::VERSIONS),
+    )?;
     if samples.is_empty() {
         return Err(Error::NoSamples);
     }
-    let meta = data::table(&analyzer, data::META).await?;
     let region = price_region(opts, &meta);
-    let dists = analysis::distributions(&samples, &opts.bootstrap, 0);
-    let findings = analysis::findings(&samples, &dists, &opts.bootstrap, &region);
+    let (findings, units) = analysis::findings(&samples, &opts.rule, &region);
     let baseline = match &opts.baseline {
         Some(run) => {
             let base = Analyzer::open(location, Some(run)).await?;
-            let base_dists = analysis::distributions(
-                &data::samples(&base).await?,
-                &opts.bootstrap,
-                BASELINE_SALT,
-            );
+            let base_units: BTreeMap<CellKey, analysis::CellUnits> = data::samples(&base)
+                .await?
+                .iter()
+                .map(|(k, s)| (k.clone(), analysis::units(k, s, &region)))
+                .collect();
             Some((
                 run.clone(),
-                baseline::changes(&dists, &base_dists, &opts.bootstrap),
+                baseline::changes(&units, &base_units, &opts.rule),
             ))
         }
         None => None,
@@ -90,10 +96,6 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         Some(run) => quality::planned(location, run).await,
         None => None,
     };
-    let quality_table = data::table(&analyzer, data::QUALITY).await?;
-    let cpu_models = data::table(&analyzer, data::CPU_MODELS).await?;
-    let errors = data::table(&analyzer, data::ERRORS).await?;
-    let versions = data::table(&analyzer, data::VERSIONS).await?;
 
     let env = site::environment()?;
     let mut files: site::Files = vec![("style.css".into(), site::STYLE.into())];
@@ -114,11 +116,12 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         if comps.iter().any(|c| c.speedup.is_some()) {
             let file = format!("charts/speedup-{}.svg", slug(w));
             let title = format!("{w}: arm64 speedup by memory size");
-            files.push((file.clone(), charts::speedup::chart(&title, &comps)?));
+            let chart = charts::speedup::chart(&title, &comps, opts.rule.margin)?;
+            files.push((file.clone(), chart));
             index_charts.push(figure(
                 file,
                 &title,
-                "Above the dashed line arm64 is faster; bars: 95% bootstrap interval.",
+                "Above the dashed line arm64 is faster; bars: 95% interval (environments as units); grey band: the practical margin.",
                 data::SAMPLES.path,
             ));
         }
@@ -141,6 +144,8 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
                     .collect::<BTreeSet<_>>()
                     .into_iter()
                     .collect::<Vec<_>>(),
+                family_size => findings.family_size,
+                unclustered => findings.cells.iter().filter(|c| c.warm_n > 0 && !c.clustered).count(),
                 baseline => baseline.as_ref().map(|(run, changes)| {
                     let count = |f: &str| changes.iter().filter(|c| c.flag == f).count();
                     context! {
@@ -148,7 +153,8 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
                         changes => Value::from_serialize(changes),
                         regressions => count("regression"),
                         improvements => count("improvement"),
-                        unchanged => count("unchanged"),
+                        equivalent => count("equivalent"),
+                        inconclusive => count("inconclusive") + count("not enough data"),
                     }
                 }),
             }
@@ -191,6 +197,8 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         },
     )?;
     files.push(("quality.html".into(), quality));
+    let summary = summary::Summary::new(&opts.rule, &findings, baseline.as_ref());
+    files.push(("summary.json".into(), summary.to_json()?));
     site::write(&opts.out, &files)?;
     Ok(Built {
         charts: files.iter().filter(|(f, _)| f.ends_with(".svg")).count(),
@@ -253,7 +261,7 @@ fn workload_page(
             figures.push(figure(
                 file,
                 &title,
-                "Bands: 95% bootstrap interval of the median.",
+                "Bands: 95% distribution-free interval of the median (order statistics).",
                 data::SAMPLES.path,
             ));
             let file = format!("charts/cost-{s}-{}.svg", slug(r));
@@ -406,10 +414,14 @@ fn common_context(
         x86_gb_s => format!("{:.10}", gb_s(Architecture::X86_64)),
         per_request => format!("{:.7}", prices.map_or(0.0, |p| p.usd_per_request)),
         mode => planned.map_or("unknown (no manifest)".to_string(), |p| p.mode.clone()),
-        planned => planned.map_or("unknown".to_string(), |p| format!("{} cold + {} warm in {} rounds", p.cold, p.warm, p.rounds)),
+        planned => planned.map_or("unknown".to_string(), |p| match p.rounds {
+            Some(r) => format!("{} cold + {} warm in {r} rounds", p.cold, p.warm),
+            None => format!("{} cold + {} warm", p.cold, p.warm),
+        }),
         versions => version_list.into_iter().collect::<Vec<_>>(),
         version => env!("CARGO_PKG_VERSION"),
-        resamples => opts.bootstrap.resamples,
+        margin_pct => opts.rule.margin * 100.0,
+        confidence_pct => (1.0 - opts.rule.alpha) * 100.0,
         generated => chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         q => context! {
             samples => data::SAMPLES.path, cost => data::COST.path, quality => data::QUALITY.path, cpu_models => data::CPU_MODELS.path,

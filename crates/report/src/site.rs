@@ -46,6 +46,18 @@ pub fn environment() -> Result<Environment<'static>> {
             None => "not enough data".to_string(),
         }
     });
+    env.add_filter("judged", |v: Value, digits: Option<usize>| -> String {
+        let d = digits.unwrap_or(3);
+        let j = serde_json::to_value(&v).unwrap_or_default();
+        match (
+            j["ratio"].as_f64(),
+            j["ci_low"].as_f64(),
+            j["ci_high"].as_f64(),
+        ) {
+            (Some(r), Some(lo), Some(hi)) => format!("{r:.d$} [{lo:.d$}, {hi:.d$}]"),
+            _ => "not enough data".to_string(),
+        }
+    });
     Ok(env)
 }
 

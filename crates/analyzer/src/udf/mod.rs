@@ -13,6 +13,7 @@
 
 mod price;
 mod quantile_ci;
+mod quantile_ci_groups;
 
 use datafusion::logical_expr::{AggregateUDF, ScalarUDF};
 use datafusion::prelude::SessionContext;
@@ -118,5 +119,43 @@ mod tests {
                 .to_string()
                 .contains("q must be between 0 and 1")
         );
+    }
+
+    /// GROUP BY takes the groups accumulator: each group's bounds equal the model's, with
+    /// NULLs, non-finite values and a FILTER clause left out, over several batches.
+    #[tokio::test]
+    async fn grouped_quantile_ci_matches_the_model_per_group() {
+        let ctx = SessionContext::new_with_config(
+            datafusion::prelude::SessionConfig::new().with_batch_size(7),
+        );
+        register_all(&ctx);
+        let mut rows = Vec::new();
+        let mut expected: std::collections::BTreeMap<i64, Vec<f64>> = Default::default();
+        for i in 0..300i64 {
+            let (g, v) = (i % 3, ((i * 37) % 101) as f64);
+            let kept = i % 10 != 0;
+            rows.push(format!("({g}, {v}, {kept})"));
+            if kept {
+                expected.entry(g).or_default().push(v);
+            }
+        }
+        rows.push("(0, NULL, true)".into());
+        rows.push("(1, 'NaN'::double, true)".into());
+        let sql = format!(
+            "SELECT g, quantile_ci_lower(x, 0.9, 0.95) FILTER (WHERE k) AS lo, \
+             quantile_ci_upper(x, 0.9, 0.95) FILTER (WHERE k) AS hi \
+             FROM (VALUES {}) AS t(g, x, k) GROUP BY g ORDER BY g",
+            rows.join(",")
+        );
+        let batches = ctx.sql(&sql).await.unwrap().collect().await.unwrap();
+        let batch = arrow::compute::concat_batches(&batches[0].schema(), &batches).unwrap();
+        let lo = batch.column(1).as_primitive::<Float64Type>();
+        let hi = batch.column(2).as_primitive::<Float64Type>();
+        assert_eq!(batch.num_rows(), 3);
+        for (i, (_, mut v)) in expected.into_iter().enumerate() {
+            v.sort_by(f64::total_cmp);
+            let (l, h) = stats::quantile_ci(&v, 0.9, 0.95).unwrap();
+            assert_eq!((lo.value(i), hi.value(i)), (l, h), "group {i}");
+        }
     }
 }

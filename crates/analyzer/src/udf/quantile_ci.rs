@@ -1,5 +1,7 @@
 //! `quantile_ci_lower` / `quantile_ci_upper`: distribution-free confidence interval of a
-//! quantile, as aggregate functions. Exact (all values are kept, like `percentile_cont`).
+//! quantile, as aggregate functions. Exact (all values are kept, like `percentile_cont`); the
+//! bound is found by selection, and grouped queries use the groups accumulator
+//! ([`super::quantile_ci_groups`]), which takes a whole batch per call.
 
 use std::sync::Arc;
 
@@ -9,7 +11,9 @@ use arrow::datatypes::{DataType, Field, FieldRef, Float64Type};
 use datafusion::common::utils::SingleRowListArrayBuilder;
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
-use datafusion::logical_expr::{Accumulator, AggregateUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDFImpl, GroupsAccumulator, Signature, Volatility,
+};
 use lambench_model::stats;
 
 /// The lower or upper bound of the interval.
@@ -46,9 +50,19 @@ impl AggregateUDFImpl for QuantileCi {
         Ok(Box::new(CiAccumulator {
             upper: self.upper,
             values: Vec::new(),
-            q: None,
-            confidence: None,
+            params: Params::default(),
         }))
+    }
+    fn groups_accumulator_supported(&self, _args: AccumulatorArgs) -> bool {
+        true
+    }
+    fn create_groups_accumulator(
+        &self,
+        _args: AccumulatorArgs,
+    ) -> Result<Box<dyn GroupsAccumulator>> {
+        Ok(Box::new(super::quantile_ci_groups::CiGroups::new(
+            self.upper,
+        )))
     }
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
         let item = Arc::new(Field::new_list_field(DataType::Float64, true));
@@ -72,16 +86,16 @@ impl AggregateUDFImpl for QuantileCi {
     }
 }
 
-#[derive(Debug)]
-struct CiAccumulator {
-    upper: bool,
-    values: Vec<f64>,
-    q: Option<f64>,
-    confidence: Option<f64>,
+/// The quantile and confidence asked for: constant arguments, read from the first row that
+/// has them.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Params {
+    pub q: Option<f64>,
+    pub confidence: Option<f64>,
 }
 
-impl CiAccumulator {
-    fn take_params(&mut self, q: &ArrayRef, conf: &ArrayRef) -> Result<()> {
+impl Params {
+    pub fn take(&mut self, q: &ArrayRef, conf: &ArrayRef) -> Result<()> {
         let first = |a: &ArrayRef| -> Result<Option<f64>> {
             let a = cast(a, &DataType::Float64)?;
             let a = a.as_primitive::<Float64Type>();
@@ -108,29 +122,41 @@ impl CiAccumulator {
         Ok(())
     }
 
-    fn push_values(&mut self, values: &ArrayRef) -> Result<()> {
-        let values = cast(values, &DataType::Float64)?;
-        let values = values.as_primitive::<Float64Type>();
-        self.values
-            .extend(values.iter().flatten().filter(|v| v.is_finite()));
-        Ok(())
+    /// The lower or upper bound for `values` (reordered in place): the order statistic of the
+    /// bound's rank, found by selection in O(n) rather than by sorting.
+    pub fn bound(&self, values: &mut [f64], upper: bool) -> Option<f64> {
+        let (l, u) = stats::quantile_ci_ranks(values.len(), self.q?, self.confidence?)?;
+        let rank = if upper { u } else { l };
+        let (_, &mut at, _) = values.select_nth_unstable_by(rank - 1, f64::total_cmp);
+        Some(at)
     }
+}
+
+/// The finite, non-null values of an array.
+pub(super) fn finite(values: &ArrayRef) -> Result<Vec<f64>> {
+    let values = cast(values, &DataType::Float64)?;
+    let values = values.as_primitive::<Float64Type>();
+    Ok(values.iter().flatten().filter(|v| v.is_finite()).collect())
+}
+
+#[derive(Debug)]
+struct CiAccumulator {
+    upper: bool,
+    values: Vec<f64>,
+    params: Params,
 }
 
 impl Accumulator for CiAccumulator {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        self.take_params(&values[1], &values[2])?;
-        self.push_values(&values[0])
+        self.params.take(&values[1], &values[2])?;
+        self.values.extend(finite(&values[0])?);
+        Ok(())
     }
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
-        let (Some(q), Some(conf)) = (self.q, self.confidence) else {
-            return Ok(ScalarValue::Float64(None));
-        };
-        self.values.sort_by(f64::total_cmp);
-        let bound = stats::quantile_ci(&self.values, q, conf)
-            .map(|(lo, hi)| if self.upper { hi } else { lo });
-        Ok(ScalarValue::Float64(bound))
+        Ok(ScalarValue::Float64(
+            self.params.bound(&mut self.values, self.upper),
+        ))
     }
 
     fn size(&self) -> usize {
@@ -141,17 +167,17 @@ impl Accumulator for CiAccumulator {
         let values: ArrayRef = Arc::new(Float64Array::from(std::mem::take(&mut self.values)));
         Ok(vec![
             SingleRowListArrayBuilder::new(values).build_list_scalar(),
-            ScalarValue::Float64(self.q),
-            ScalarValue::Float64(self.confidence),
+            ScalarValue::Float64(self.params.q),
+            ScalarValue::Float64(self.params.confidence),
         ])
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        self.take_params(&states[1], &states[2])?;
+        self.params.take(&states[1], &states[2])?;
         let lists = states[0].as_list::<i32>();
         for i in 0..lists.len() {
             if lists.is_valid(i) {
-                self.push_values(&lists.value(i))?;
+                self.values.extend(finite(&lists.value(i))?);
             }
         }
         Ok(())

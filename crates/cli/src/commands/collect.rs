@@ -319,7 +319,7 @@ async fn write_report(data: &str, run_id: &str, dir: &std::path::Path) {
         run: Some(run_id.to_string()),
         baseline: None,
         region: None,
-        bootstrap: lambench_model::bootstrap::Bootstrap::default(),
+        rule: lambench_model::stats::verdict::Rule::default(),
         title: "lambench: arm64 vs x86_64 on AWS Lambda".into(),
     };
     let built = match lambench_analyzer::DataLocation::resolve(data).await {

@@ -3,17 +3,19 @@
 use std::path::PathBuf;
 
 use lambench_analyzer::DataLocation;
-use lambench_model::bootstrap::Bootstrap;
+use lambench_model::stats::verdict::Rule;
 use lambench_report::ReportOptions;
 
 use super::UsageError;
 use crate::cli::ReportArgs;
 
 pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
-    if args.resamples < 100 {
-        return Err(
-            UsageError("--resamples must be at least 100 for a 95% interval".into()).into(),
-        );
+    if !(args.margin.is_finite() && (0.0..100.0).contains(&args.margin)) {
+        return Err(UsageError(format!(
+            "--margin is a percentage from 0 to 100 (e.g. 5 for 5%), got {}",
+            args.margin
+        ))
+        .into());
     }
     let location = DataLocation::resolve(&args.data).await?;
     let run = match args.run {
@@ -31,9 +33,9 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
         run,
         baseline: args.baseline,
         region: args.region,
-        bootstrap: Bootstrap {
-            resamples: args.resamples,
-            ..Bootstrap::default()
+        rule: Rule {
+            margin: args.margin / 100.0,
+            ..Rule::default()
         },
         title: args.title,
     };

@@ -1,4 +1,4 @@
-//! Statistics as pure functions: quantiles and distribution-free confidence intervals.
+//! Quantiles and distribution-free confidence intervals for one quantile of one sample.
 //!
 //! The interval for a quantile uses order statistics and the binomial distribution, so it
 //! holds for any distribution (Lambda latencies are skewed and multi-modal; a normal

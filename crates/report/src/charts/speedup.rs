@@ -1,5 +1,6 @@
-//! arm64 speedup (median x86_64 / median arm64) vs memory size, one line per runtime, with the
-//! 95% bootstrap interval as error bars; above the dashed 1.0 line arm64 is faster.
+//! arm64 speedup (x86_64 / arm64 warm duration, geometric means over environments) vs memory
+//! size, one line per runtime, with the 95% interval as error bars; the grey band is the
+//! practical margin, within which a ratio is "equivalent"; above it arm64 is faster.
 
 use plotters::prelude::*;
 
@@ -7,7 +8,7 @@ use super::{FONT, GRID, HEIGHT, SERIES, WIDTH, category, memory_axis, render};
 use crate::analysis::Comparison;
 use crate::error::Result;
 
-pub fn chart(title: &str, comparisons: &[&Comparison]) -> Result<String> {
+pub fn chart(title: &str, comparisons: &[&Comparison], margin: f64) -> Result<String> {
     let with: Vec<_> = comparisons.iter().filter(|c| c.speedup.is_some()).collect();
     let (labels, pos) = memory_axis(with.iter().map(|c| c.memory_mb));
     let n = labels.len().max(1);
@@ -15,7 +16,9 @@ pub fn chart(title: &str, comparisons: &[&Comparison]) -> Result<String> {
     let (lo, hi) = with
         .iter()
         .filter_map(|c| c.speedup)
-        .fold((1.0f64, 1.0f64), |(lo, hi), s| (lo.min(s.lo), hi.max(s.hi)));
+        .fold((1.0 / (1.0 + margin), 1.0 + margin), |(lo, hi), s| {
+            (lo.min(s.lo), hi.max(s.hi))
+        });
     let pad = (hi - lo).max(0.1) * 0.1;
     let mut runtimes: Vec<&str> = with.iter().map(|c| c.runtime.as_str()).collect();
     runtimes.dedup();
@@ -34,10 +37,14 @@ pub fn chart(title: &str, comparisons: &[&Comparison]) -> Result<String> {
             .x_labels(n)
             .disable_x_mesh()
             .light_line_style(GRID)
-            .y_desc("arm64 speedup (x86_64 / arm64 median)")
+            .y_desc("arm64 speedup (x86_64 / arm64)")
             .x_label_formatter(&|x| category(&labels, *x))
             .label_style((FONT, 13))
             .draw()?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x.start, 1.0 / (1.0 + margin)), (x.end, 1.0 + margin)],
+            BLACK.mix(0.08).filled(),
+        )))?;
         chart.draw_series(DashedLineSeries::new(
             [(x.start, 1.0), (x.end, 1.0)],
             6,

@@ -1,0 +1,94 @@
+//! A/A: two identical local runs compared with `report --baseline` flag no regression and no
+//! improvement (the practical margin and the correction over the family keep noise from
+//! becoming findings), and every comparison is in summary.json.
+
+mod common;
+
+use common::collect::small_matrix;
+use common::lambench;
+use serde_json::Value;
+
+fn collect(matrix: &std::path::Path, data: &str, run_id: &str) {
+    let run = lambench()
+        .arg("--matrix")
+        .arg(matrix)
+        .args([
+            "collect", "--local", "--test", "--yes", "--run-id", run_id, "--out", data,
+        ])
+        .args(["--runtime", "python3.11", "--runtime", "provided.al2023"])
+        .args([
+            "--workload",
+            "cpu-intensive",
+            "--concurrency",
+            "4",
+            "--parallelism",
+            "2",
+        ])
+        .args(["--progress", "lines", "--no-report"])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+#[test]
+fn identical_runs_flag_no_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = small_matrix(dir.path(), 20_000, 2, "1769");
+    // 12 warm samples in 2 rounds of 2 environments: 4 environments per cell.
+    let text = std::fs::read_to_string(&small).unwrap().replace(
+        "cold = 2\nwarm = 2\nrounds = 2",
+        "cold = 3\nwarm = 12\nrounds = 2",
+    );
+    std::fs::write(&small, text).unwrap();
+    let data = dir.path().join("results");
+    let data = data.to_str().unwrap();
+    collect(&small, data, "a");
+    collect(&small, data, "b");
+    let out = dir.path().join("site");
+    let report = lambench()
+        .args([
+            "report",
+            "--data",
+            data,
+            "--run",
+            "b",
+            "--baseline",
+            "a",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let baseline = summary["baseline"].as_array().unwrap();
+    assert_eq!(
+        baseline.len(),
+        2,
+        "python3.11 and Rust at 1769 MB: {summary}"
+    );
+    for c in baseline {
+        println!(
+            "A/A {}: ratio {} [{}, {}], {}",
+            c["runtime"], c["ratio"], c["ci_low"], c["ci_high"], c["verdict"]
+        );
+        assert!(
+            !["regression", "improvement"].contains(&c["verdict"].as_str().unwrap()),
+            "A/A flagged a change: {c}"
+        );
+        assert_eq!(c["environments"], serde_json::json!([4, 4]), "{c}");
+    }
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("<strong>0 regressions</strong>"), "{index}");
+    assert!(index.contains("\n0 improvements"), "{index}");
+}

@@ -1,0 +1,269 @@
+//! The report's statistics against synthetic data with a known answer (issue 12's acceptance):
+//! the production matrix's 147 arm64/x86_64 comparisons, 10 execution environments per cell in
+//! 3 rounds, 3% between-environment variation, production sample sizes (500 warm, 100 cold).
+//!
+//! - Null: arm64 and x86_64 drawn from the same distribution: at most 5% of reports may contain
+//!   any "faster" verdict.
+//! - Power: arm64 15% faster everywhere: "arm64 faster" in at least 90% of cells.
+//! - Equivalence: a true ratio of 1.00: mostly "equivalent".
+//! - Clustering: the environment-level interval of the ratio covers the truth ~95% of the time;
+//!   the invocation-level one, which treats invocations as independent, does not.
+//! - Quantile intervals cover the true median and p99 of skewed data at every n they are shown.
+//!
+//! Each prints its measured rate (`cargo test -p lambench-report --test ground_truth --
+//! --nocapture`); the numbers are quoted in docs/methodology.md.
+
+use std::collections::BTreeMap;
+
+use lambench_model::rng::SplitMix64;
+use lambench_model::stats::contrast::{self, Scale, Unit};
+use lambench_model::stats::verdict::Rule;
+use lambench_model::stats::{quantile_ci, quantile_sorted};
+use lambench_report::analysis::{self, Findings};
+use lambench_report::data::{CellKey, Samples};
+
+const RUNTIMES: [&str; 7] = [
+    "python3.14",
+    "python3.13",
+    "python3.12",
+    "python3.11",
+    "nodejs22.x",
+    "nodejs20.x",
+    "provided.al2023",
+];
+/// (workload, memory sizes) of bench.toml: 6 + 9 + 6 = 21 per runtime, 147 comparisons.
+const WORKLOADS: [(&str, &[i64]); 3] = [
+    ("cpu-intensive", &[128, 256, 512, 1024, 1769, 2048]),
+    (
+        "memory-intensive",
+        &[128, 256, 512, 1024, 1769, 2048, 4096, 8192, 10240],
+    ),
+    ("light", &[128, 256, 512, 1024, 1769, 2048]),
+];
+const ENVIRONMENTS: u32 = 10;
+const WARM: u32 = 500;
+const COLD: u32 = 100;
+const ROUNDS: u32 = 3;
+/// Between-environment variation (sd of log speed) and within-environment noise.
+const ENV_SD: f64 = 0.03;
+const NOISE_SD: f64 = 0.05;
+const INIT_SD: f64 = 0.2;
+
+struct Gen(SplitMix64);
+
+impl Gen {
+    fn normal(&mut self) -> f64 {
+        // Box–Muller.
+        let u1 = self.0.next_f64().max(1e-300);
+        let u2 = self.0.next_f64();
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+
+    /// One cell: `ENVIRONMENTS` environments (spread over the rounds), each with its own speed,
+    /// sharing `WARM` warm samples; `COLD` cold starts.
+    fn cell(&mut self, base_ms: f64, arm_factor: f64, env_prefix: &str) -> Samples {
+        let mut s = Samples::default();
+        let base = base_ms * arm_factor;
+        let speeds: Vec<f64> = (0..ENVIRONMENTS)
+            .map(|_| (ENV_SD * self.normal()).exp())
+            .collect();
+        for i in 0..WARM {
+            let env = i % ENVIRONMENTS;
+            let ms = base * speeds[env as usize] * (NOISE_SD * self.normal()).exp();
+            let round = 1 + (env % ROUNDS) as i32;
+            s.push_warm(
+                ms,
+                ms.ceil(),
+                Some(round),
+                Some(format!("{env_prefix}{env}").as_str()),
+            );
+        }
+        for i in 0..COLD {
+            let init = 150.0 * arm_factor * (INIT_SD * self.normal()).exp();
+            s.push_cold(init, (init + base).ceil(), Some(1 + (i % ROUNDS) as i32));
+        }
+        s
+    }
+}
+
+/// The production matrix's cells, arm64 `arm_factor` times x86_64's duration.
+fn matrix(g: &mut Gen, arm_factor: f64) -> BTreeMap<CellKey, Samples> {
+    let mut cells = BTreeMap::new();
+    for runtime in RUNTIMES {
+        for (workload, sizes) in WORKLOADS {
+            for &memory_mb in sizes {
+                let base = 50.0 * 1769.0 / memory_mb.min(1769) as f64;
+                for (architecture, factor) in [("arm64", arm_factor), ("x86_64", 1.0)] {
+                    let key = CellKey {
+                        workload: workload.into(),
+                        runtime: runtime.into(),
+                        memory_mb,
+                        architecture: architecture.into(),
+                    };
+                    let prefix = format!("{runtime}/{workload}/{memory_mb}/{architecture}/");
+                    cells.insert(key, g.cell(base, factor, &prefix));
+                }
+            }
+        }
+    }
+    cells
+}
+
+fn report(seed: u64, arm_factor: f64) -> Findings {
+    let mut g = Gen(SplitMix64::new(seed));
+    analysis::findings(&matrix(&mut g, arm_factor), &Rule::default(), "us-east-1").0
+}
+
+fn count(f: &Findings, verdicts: &[&str]) -> usize {
+    f.comparisons
+        .iter()
+        .flat_map(|c| [c.verdict, c.init_verdict])
+        .chain(f.switches.iter().map(|s| s.speed_verdict))
+        .filter(|v| verdicts.contains(v))
+        .count()
+}
+
+#[test]
+fn null_reports_rarely_contain_a_false_faster_verdict() {
+    let reports = 100;
+    let mut with_false = 0;
+    for seed in 0..reports {
+        let f = report(seed, 1.0);
+        assert_eq!(f.comparisons.len(), 147);
+        if count(&f, &["arm64 faster", "x86_64 faster"]) > 0 {
+            with_false += 1;
+        }
+    }
+    let rate = f64::from(with_false) / reports as f64;
+    println!(
+        "null: {with_false} of {reports} reports ({:.1}%) hold any false 'faster' verdict (warm, cold start or per runtime)",
+        rate * 100.0
+    );
+    assert!(rate <= 0.05, "{rate}");
+}
+
+#[test]
+fn a_real_15_percent_difference_is_found() {
+    let reports = 10;
+    let (mut found, mut cells) = (0, 0);
+    for seed in 100..100 + reports {
+        let f = report(seed, 1.0 / 1.15);
+        cells += f.comparisons.len();
+        found += f
+            .comparisons
+            .iter()
+            .filter(|c| c.verdict == "arm64 faster")
+            .count();
+        assert_eq!(count(&f, &["x86_64 faster"]), 0);
+    }
+    let power = found as f64 / cells as f64;
+    println!(
+        "power: arm64 15% faster found in {found} of {cells} cells ({:.1}%)",
+        power * 100.0
+    );
+    assert!(power >= 0.9, "{power}");
+}
+
+#[test]
+fn no_difference_is_called_equivalent() {
+    let reports = 10;
+    let (mut equivalent, mut cells) = (0, 0);
+    for seed in 200..200 + reports {
+        let f = report(seed, 1.0);
+        cells += f.comparisons.len();
+        equivalent += f
+            .comparisons
+            .iter()
+            .filter(|c| c.verdict == "equivalent")
+            .count();
+    }
+    let share = equivalent as f64 / cells as f64;
+    println!(
+        "equivalence: a true ratio of 1.00 is 'equivalent' in {equivalent} of {cells} cells ({:.1}%)",
+        share * 100.0
+    );
+    assert!(share >= 0.5, "{share}");
+}
+
+/// How often the 95% interval of the x86_64/arm64 ratio holds the true ratio 1.0, with the
+/// environments as units (as the report does) and with every invocation as a unit.
+#[test]
+fn environment_level_intervals_keep_their_coverage() {
+    let mut g = Gen(SplitMix64::new(7));
+    let trials = 400;
+    let (mut env_level, mut invocation_level) = (0, 0);
+    for trial in 0..trials {
+        let a = g.cell(100.0, 1.0, "a");
+        let b = g.cell(100.0, 1.0, "b");
+        let key = |arch: &str| CellKey {
+            workload: "w".into(),
+            runtime: "r".into(),
+            memory_mb: 1024,
+            architecture: arch.into(),
+        };
+        let (ua, ub) = (
+            analysis::units(&key("x86_64"), &a, "us-east-1"),
+            analysis::units(&key("arm64"), &b, "us-east-1"),
+        );
+        let covers = |c: Option<contrast::Contrast>| {
+            let (lo, hi) = c.expect("contrast").interval(0.95);
+            lo <= 1.0 && 1.0 <= hi
+        };
+        env_level += usize::from(covers(contrast::contrast(&ua.warm, &ub.warm, Scale::Log)));
+        let each = |s: &Samples| -> Vec<Unit> {
+            s.warm_ms
+                .iter()
+                .map(|&value| Unit {
+                    stratum: None,
+                    value,
+                })
+                .collect()
+        };
+        invocation_level +=
+            usize::from(covers(contrast::contrast(&each(&a), &each(&b), Scale::Log)));
+        assert!(trial < trials);
+    }
+    let (env, inv) = (
+        env_level as f64 / f64::from(trials),
+        invocation_level as f64 / f64::from(trials),
+    );
+    println!(
+        "coverage of the 95% ratio interval with 3% environment variation: environments as units {:.1}%, invocations as units {:.1}%",
+        env * 100.0,
+        inv * 100.0
+    );
+    assert!(env >= 0.93, "{env}");
+    assert!(
+        inv < 0.8,
+        "the clustering this guards against is real here: {inv}"
+    );
+}
+
+#[test]
+fn quantile_intervals_cover_skewed_data_wherever_they_are_shown() {
+    let mut g = Gen(SplitMix64::new(11));
+    // Log-normal(0, 1): true median 1, true p99 e^2.326.
+    let truth = [(0.5, 1.0), (0.99, 2.326_347_874f64.exp())];
+    for n in [6, 10, 30, 100, 299, 368, 500, 1000] {
+        for (q, true_q) in truth {
+            let trials = 2000;
+            let (mut shown, mut covered) = (0, 0);
+            for _ in 0..trials {
+                let mut v: Vec<f64> = (0..n).map(|_| g.normal().exp()).collect();
+                v.sort_by(f64::total_cmp);
+                if let Some((lo, hi)) = quantile_ci(&v, q, 0.95) {
+                    shown += 1;
+                    covered += usize::from(lo <= true_q && true_q <= hi);
+                    assert!(quantile_sorted(&v, q).is_some());
+                }
+            }
+            if shown == 0 {
+                println!("q {q}, n {n}: no interval (not enough data)");
+                continue;
+            }
+            let coverage = covered as f64 / shown as f64;
+            println!("q {q}, n {n}: coverage {:.1}%", coverage * 100.0);
+            assert!(coverage >= 0.93, "q {q} n {n}: {coverage}");
+        }
+    }
+}
