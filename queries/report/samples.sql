@@ -11,7 +11,6 @@ SELECT
   duration_ms,
   billed_duration_ms + coalesce(billed_restore_duration_ms, 0) AS billed_ms,
   init_duration_ms,
-  coalesce(runtime_version, '') AS runtime_version,
   environment_id,
   round
 FROM invocations
