@@ -360,9 +360,14 @@ pub struct ReportArgs {
     )]
     pub data: String,
 
-    /// The run to report on (default: the only run there, else all runs together).
-    #[arg(long, value_name = "RUN_ID")]
+    /// The run to report on (default: the only run in --data; with several, one must be named).
+    #[arg(long, value_name = "RUN_ID", conflicts_with = "all_runs")]
     pub run: Option<String>,
+
+    /// Pool every run in --data into one report, on purpose (the pages say so; default output
+    /// reports/all-runs).
+    #[arg(long)]
+    pub all_runs: bool,
 
     /// Compare every cell's warm duration with this run's: regressions and improvements beyond
     /// the margin, equivalence within it.

@@ -184,10 +184,19 @@ fn dry_run_prints_the_plan_with_duration_and_cost() {
     for needle in [
         "mode production",
         "invocations",
-        "estimated duration",
-        "estimated Lambda cost: $",
+        "estimated duration if run on AWS Lambda",
+        "what AWS Lambda would charge for it: $",
+        "nothing is billed locally",
         "@ 128 MB",
     ] {
         assert!(stdout.contains(needle), "{needle:?} in {stdout}");
     }
+    assert!(!stdout.contains("estimated Lambda cost"), "{stdout}");
+    // Functions the emulator cannot run are listed with the reason (this host runs one
+    // architecture only, so the other's functions at least).
+    assert!(
+        stdout.contains("not run here (")
+            && stdout.contains("architecture is reported, never faked"),
+        "{stdout}"
+    );
 }

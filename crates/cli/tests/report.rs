@@ -259,9 +259,27 @@ fn bad_input_is_a_clear_error() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("no run \"missing\""));
-    // --out pointing at data (or anything not a report) is refused, and nothing is deleted.
+    // Two runs and no --run: nothing is pooled silently; the error lists the runs and flags.
     lambench()
         .args(["report", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(dir.path().join("site-pooled"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("holds 2 runs (current, old)"))
+        .stderr(predicates::str::contains("--run current"))
+        .stderr(predicates::str::contains("--all-runs"));
+    assert!(!dir.path().join("site-pooled").exists());
+    lambench()
+        .args(["report", "--all-runs", "--run", "current", "--data"])
+        .arg(&data)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot be used with"));
+    // --out pointing at data (or anything not a report) is refused, and nothing is deleted.
+    lambench()
+        .args(["report", "--all-runs", "--data"])
         .arg(&data)
         .arg("--out")
         .arg(&data)
@@ -278,6 +296,18 @@ fn bad_input_is_a_clear_error() {
     std::fs::write(site.join("stale.html"), "old").unwrap();
     report(&data, &site, &["--run", "current"]);
     assert!(!site.join("stale.html").exists() && site.join(".lambench-report").is_file());
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(index.contains("Run current") && !index.contains("pooled on purpose"));
+    assert!(index.contains("--data DATA --run current --sql QUERY"));
+    // --all-runs pools on purpose, and every page says so.
+    let pooled = dir.path().join("site-all");
+    report(&data, &pooled, &["--all-runs"]);
+    let index = std::fs::read_to_string(pooled.join("index.html")).unwrap();
+    assert!(index.contains("All runs in the data, pooled on purpose"));
+    assert!(
+        index.contains("--data DATA --sql QUERY"),
+        "no --run to re-run pooled data"
+    );
 }
 
 #[test]

@@ -401,7 +401,7 @@ fn common_context(
         .collect();
     context! {
         title => opts.title,
-        run => opts.run.clone().unwrap_or_else(|| "all runs".into()),
+        run => opts.run.clone(),
         workloads => nav,
         backend => meta.get(0, "backend").as_str(),
         region => meta.get(0, "region").as_str(),

@@ -171,17 +171,45 @@ fn print_plan(
         "  {} invocations; concurrency {concurrency}, {pmin}-{pmax} at once per function, {} control-plane calls at {}/s",
         e.invocations, e.control_calls, args.control_rate
     );
+    // The model is Lambda's: locally it says what AWS would take and charge, not what the
+    // emulator will (its time depends on this machine's cores; it bills nothing).
+    let local = target.backend == "local";
     println!(
-        "  estimated duration: {} on AWS (bound: {}; longest function {} takes {} one at a time)",
+        "  estimated duration{}: {} (bound: {}; longest function {} takes {} one at a time){}",
+        if local { " if run on AWS Lambda" } else { "" },
         human(std::time::Duration::from_secs_f64(e.lower_bound_s())),
         e.binding(),
         e.longest_function,
         human(std::time::Duration::from_secs_f64(e.longest_sequential_s)),
+        if local {
+            "; the emulator's time depends on this machine's cores"
+        } else {
+            ""
+        },
     );
     println!(
-        "  estimated Lambda cost: ${:.2} ({:.0} GB-s + requests, {} prices; CloudWatch Logs and DynamoDB extra)",
-        e.cost_usd, e.gb_s, target.region
+        "  {}: ${:.2} ({:.0} GB-s + requests, {} prices; CloudWatch Logs and DynamoDB extra){}",
+        if local {
+            "what AWS Lambda would charge for it"
+        } else {
+            "estimated Lambda cost"
+        },
+        e.cost_usd,
+        e.gb_s,
+        target.region,
+        if local {
+            "; nothing is billed locally"
+        } else {
+            ""
+        },
     );
+    for (reason, names) in target.not_run_here() {
+        println!(
+            "  not run here ({} of the matrix's functions): {reason}: {}",
+            names.len(),
+            names.join(", ")
+        );
+    }
     if args.dry_run {
         for c in &plan.cells {
             println!("  {} @ {} MB", c.function.name, c.memory_mb);

@@ -18,12 +18,10 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
         .into());
     }
     let location = DataLocation::resolve(&args.data).await?;
-    let run = match args.run {
-        Some(r) => Some(r),
-        None => {
-            let runs = location.list().await?.runs;
-            (runs.len() == 1).then(|| runs[0].clone())
-        }
+    let run = match (args.run, args.all_runs) {
+        (Some(run), _) => Some(run),
+        (None, true) => None,
+        (None, false) => only_run(&location).await?,
     };
     let out = args
         .out
@@ -50,4 +48,23 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The one run in the data; several runs pooled silently would mix unrelated measurements, so
+/// the user names one (or pools them with `--all-runs`). `None` when there is no run at all:
+/// the report then says the data is empty.
+async fn only_run(location: &DataLocation) -> anyhow::Result<Option<String>> {
+    let runs = location.list().await?.runs;
+    match runs.as_slice() {
+        [] => Ok(None),
+        [run] => Ok(Some(run.clone())),
+        [first, ..] => Err(UsageError(format!(
+            "{} holds {} runs ({}): report one with --run RUN_ID (e.g. --run {first}), or pool them \
+             on purpose with --all-runs",
+            location.display,
+            runs.len(),
+            runs.join(", ")
+        ))
+        .into()),
+    }
 }

@@ -25,7 +25,7 @@ pub struct Target {
     /// Flags that select this target again, for the printed resume command.
     pub flags: String,
     /// Keeps the in-process emulator alive for the run.
-    pub _emulator: Option<Emulator>,
+    pub emulator: Option<Emulator>,
 }
 
 impl Target {
@@ -73,7 +73,7 @@ impl Target {
                 },
                 region,
                 sdk,
-                _emulator: emulator,
+                emulator,
             },
             None => {
                 let config = sdk.clone().context("no AWS configuration")?;
@@ -89,10 +89,22 @@ impl Target {
                     flags: format!(" --region {region}"),
                     region,
                     sdk,
-                    _emulator: None,
+                    emulator: None,
                 }
             }
         })
+    }
+
+    /// The matrix functions the local emulator cannot run, grouped by why (nothing on AWS).
+    pub fn not_run_here(&self) -> Vec<(String, Vec<String>)> {
+        let mut by_reason: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+        for u in self.emulator.iter().flat_map(|e| &e.unavailable) {
+            by_reason.entry(&u.reason).or_default().push(u.name.clone());
+        }
+        by_reason
+            .into_iter()
+            .map(|(reason, names)| (reason.to_string(), names))
+            .collect()
     }
 
     /// The matrix functions to benchmark: `--function`, else the stack's (on AWS or with
