@@ -374,6 +374,10 @@ pub struct ReportArgs {
     #[arg(long, value_name = "RUN_ID")]
     pub baseline: Option<String>,
 
+    /// Exit with status 1 (after writing the report) when --baseline finds a regression: for CI.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_regression: bool,
+
     /// Output folder (default: reports/<run>); replaced as a whole when the report is written.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

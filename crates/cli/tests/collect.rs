@@ -44,6 +44,12 @@ fn collect_local_test_mode_then_analyze() {
     // The run ends with its report.
     let report = dir.path().join("reports/e2e/index.html");
     assert!(stdout.contains("report: "), "{stdout}");
+    // Then its verdicts in the terminal (one architecture here: it says there is no comparison).
+    assert!(
+        stdout.contains("no warm samples of both architectures")
+            || stdout.contains("arm64 vs x86_64 over all memory sizes"),
+        "{stdout}"
+    );
     assert!(report.is_file(), "{stdout}");
 
     let m = manifest(&out, "e2e");

@@ -63,8 +63,28 @@ fn report_files_charts_numbers_and_escaping() {
     let data = dir.path().join("data");
     fixture(&data);
     let out = dir.path().join("site");
-    let stdout = report(&data, &out, &["--run", "current", "--baseline", "old"]);
+    let stdout = report(
+        &data,
+        &out,
+        &[
+            "--run",
+            "current",
+            "--baseline",
+            "old",
+            "--fail-on-regression",
+        ],
+    );
     assert!(stdout.contains("294 cells"), "{stdout}");
+    // The terminal summary: one line per (workload, runtime), then the baseline's counts.
+    assert!(
+        stdout.contains("arm64 vs x86_64 over all memory sizes"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("  cpu-intensive ").count(), 7, "{stdout}");
+    assert!(
+        stdout.contains("against baseline old: 0 regressions"),
+        "{stdout}"
+    );
 
     let matrix = Matrix::builtin().unwrap();
     for w in matrix.workloads.keys() {
@@ -290,6 +310,38 @@ fn bad_input_is_a_clear_error() {
         data.join("run_id=current/part-0.parquet").is_file(),
         "data untouched"
     );
+    // The slower run against the faster one: regressions, listed, and --fail-on-regression
+    // exits 1 after writing the report.
+    let reversed = dir.path().join("site-reversed");
+    let out = lambench()
+        .args([
+            "report",
+            "--run",
+            "old",
+            "--baseline",
+            "current",
+            "--fail-on-regression",
+        ])
+        .arg("--data")
+        .arg(&data)
+        .arg("--out")
+        .arg(&reversed)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("  regression: "), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("regression(s) against the baseline"));
+    assert!(
+        reversed.join("index.html").is_file(),
+        "written before failing"
+    );
+    lambench()
+        .args(["report", "--run", "old", "--fail-on-regression", "--data"])
+        .arg(&data)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--baseline"));
     // An earlier report is replaced.
     let site = dir.path().join("site");
     report(&data, &site, &["--run", "current"]);

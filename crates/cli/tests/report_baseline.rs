@@ -64,6 +64,7 @@ fn identical_runs_flag_no_change() {
             "b",
             "--baseline",
             "a",
+            "--fail-on-regression",
             "--out",
         ])
         .arg(&out)

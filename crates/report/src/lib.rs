@@ -49,6 +49,8 @@ pub struct Built {
     pub files: Vec<String>,
     pub charts: usize,
     pub cells: usize,
+    /// Every verdict, as in `summary.json` (and for the terminal: [`summary::Summary::terminal`]).
+    pub summary: summary::Summary,
 }
 
 /// A chart on a page.
@@ -204,6 +206,7 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         charts: files.iter().filter(|(f, _)| f.ends_with(".svg")).count(),
         files: files.into_iter().map(|(f, _)| f).collect(),
         cells: findings.cells.len(),
+        summary,
     })
 }
 

@@ -10,7 +10,7 @@ use crate::baseline::Change;
 use crate::error::{Error, Result};
 
 /// The whole file.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     /// Format of this file.
     pub format: u32,
@@ -25,7 +25,7 @@ pub struct Summary {
 }
 
 /// One verdict.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Entry {
     pub workload: String,
     pub runtime: String,
@@ -122,10 +122,85 @@ impl Summary {
         }
     }
 
+    /// Baseline comparisons flagged as regressions.
+    pub fn regressions(&self) -> impl Iterator<Item = &Entry> {
+        self.baseline.iter().filter(|e| e.verdict == "regression")
+    }
+
+    /// A short text for the terminal: per (workload, runtime) the speed and cost verdicts over
+    /// all memory sizes, then the baseline's regressions and improvements.
+    pub fn terminal(&self) -> String {
+        let mut out = String::new();
+        let overall: Vec<&Entry> = self
+            .verdicts
+            .iter()
+            .filter(|e| e.memory_mb.is_none())
+            .collect();
+        if overall.is_empty() {
+            let cold = self
+                .verdicts
+                .iter()
+                .filter(|e| e.metric == "cold_init" && e.ratio.is_some())
+                .count();
+            out.push_str(&format!(
+                "no warm samples of both architectures: no arm64 vs x86_64 verdict ({cold} cold-start comparisons in summary.json)\n"
+            ));
+        } else {
+            out.push_str(&format!(
+                "arm64 vs x86_64 over all memory sizes (x86_64/arm64, above 1 favours arm64; 95% CI; margin ±{:.0}%):\n",
+                self.margin * 100.0
+            ));
+            for pair in overall.chunks(2) {
+                let line: Vec<String> = pair.iter().map(|e| entry_text(e)).collect();
+                out.push_str(&format!(
+                    "  {:<18} {:<16} {}\n",
+                    pair[0].workload,
+                    pair[0].runtime,
+                    line.join("   ")
+                ));
+            }
+        }
+        if let Some(run) = &self.baseline_run {
+            let count = |v: &str| self.baseline.iter().filter(|e| e.verdict == v).count();
+            out.push_str(&format!(
+                "against baseline {run}: {} regressions, {} improvements, {} equivalent, {} inconclusive or not enough data\n",
+                count("regression"),
+                count("improvement"),
+                count("equivalent"),
+                count("inconclusive") + count("not_enough_data"),
+            ));
+            for e in self.baseline.iter().filter(|e| e.verdict == "regression") {
+                out.push_str(&format!(
+                    "  regression: {} {} {} MB {}: {}\n",
+                    e.workload,
+                    e.runtime,
+                    e.memory_mb.unwrap_or(0),
+                    e.architecture,
+                    entry_text(e)
+                ));
+            }
+        }
+        out
+    }
+
     pub fn to_json(&self) -> Result<String> {
         serde_json::to_string_pretty(self).map_err(|e| Error::Render {
             what: "summary.json".into(),
             message: e.to_string(),
         })
+    }
+}
+
+/// `speed 1.21 [1.15, 1.27] arm64 faster`, or the verdict alone without an interval.
+fn entry_text(e: &Entry) -> String {
+    let metric = match e.metric {
+        "cost" => "cost",
+        "cold_init" => "cold start",
+        _ => "speed",
+    };
+    let verdict = e.verdict.replace('_', " ");
+    match (e.ratio, e.ci_low, e.ci_high) {
+        (Some(r), Some(lo), Some(hi)) => format!("{metric} {r:.2} [{lo:.2}, {hi:.2}] {verdict}"),
+        _ => format!("{metric}: {verdict}"),
     }
 }

@@ -357,7 +357,10 @@ async fn write_report(data: &str, run_id: &str, dir: &std::path::Path) {
         Err(e) => Err(e.into()),
     };
     match built {
-        Ok(_) => println!("report: {}", out.join("index.html").display()),
+        Ok(built) => {
+            println!("report: {}", out.join("index.html").display());
+            print!("{}", built.summary.terminal());
+        }
         Err(e) => eprintln!(
             "warning: the report could not be written ({e:#}); retry with: lambench report --data {data} --run {run_id}"
         ),

@@ -47,8 +47,18 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
         built.files.len(),
         started.elapsed().as_secs_f64()
     );
+    print!("{}", built.summary.terminal());
+    let regressions = built.summary.regressions().count();
+    if args.fail_on_regression && regressions > 0 {
+        return Err(Regressions(regressions).into());
+    }
     Ok(())
 }
+
+/// `--fail-on-regression` found some: exit 1, after the report is written.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} regression(s) against the baseline (--fail-on-regression)")]
+struct Regressions(usize);
 
 /// The one run in the data; several runs pooled silently would mix unrelated measurements, so
 /// the user names one (or pools them with `--all-runs`). `None` when there is no run at all:
