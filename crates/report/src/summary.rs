@@ -150,13 +150,19 @@ impl Summary {
                 "arm64 vs x86_64 over all memory sizes (x86_64/arm64, above 1 favours arm64; 95% CI; margin ±{:.0}%):\n",
                 self.margin * 100.0
             ));
-            for pair in overall.chunks(2) {
-                let line: Vec<String> = pair.iter().map(|e| entry_text(e)).collect();
+            // One line per (workload, runtime), its metrics side by side, whatever their order.
+            let mut lines: Vec<((&str, &str), Vec<String>)> = Vec::new();
+            for e in overall {
+                let key = (e.workload.as_str(), e.runtime.as_str());
+                match lines.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, texts)) => texts.push(entry_text(e)),
+                    None => lines.push((key, vec![entry_text(e)])),
+                }
+            }
+            for ((workload, runtime), texts) in lines {
                 out.push_str(&format!(
-                    "  {:<18} {:<16} {}\n",
-                    pair[0].workload,
-                    pair[0].runtime,
-                    line.join("   ")
+                    "  {workload:<18} {runtime:<16} {}\n",
+                    texts.join("   ")
                 ));
             }
         }
@@ -169,7 +175,7 @@ impl Summary {
                 count("equivalent"),
                 count("inconclusive") + count("not_enough_data"),
             ));
-            for e in self.baseline.iter().filter(|e| e.verdict == "regression") {
+            for e in self.regressions() {
                 out.push_str(&format!(
                     "  regression: {} {} {} MB {}: {}\n",
                     e.workload,

@@ -142,20 +142,33 @@ fn null_reports_rarely_contain_a_false_faster_verdict() {
     assert!(rate <= 0.05, "{rate}");
 }
 
-#[test]
-fn a_real_15_percent_difference_is_found() {
-    let reports = 10;
-    let (mut found, mut cells) = (0, 0);
-    for seed in 100..100 + reports {
-        let f = report(seed, 1.0 / 1.15);
+/// Over 10 seeded reports with arm64 `arm_factor` times x86_64's duration: how many of the
+/// cells' warm verdicts are `verdict`, and how many cells there were. `each` checks a report.
+fn warm_verdicts(
+    seeds: std::ops::Range<u64>,
+    arm_factor: f64,
+    verdict: &str,
+    each: impl Fn(&Findings),
+) -> (usize, usize) {
+    let (mut hits, mut cells) = (0, 0);
+    for seed in seeds {
+        let f = report(seed, arm_factor);
+        each(&f);
         cells += f.comparisons.len();
-        found += f
+        hits += f
             .comparisons
             .iter()
-            .filter(|c| c.verdict == "arm64 faster")
+            .filter(|c| c.verdict == verdict)
             .count();
-        assert_eq!(count(&f, &["x86_64 faster"]), 0);
     }
+    (hits, cells)
+}
+
+#[test]
+fn a_real_15_percent_difference_is_found() {
+    let (found, cells) = warm_verdicts(100..110, 1.0 / 1.15, "arm64 faster", |f| {
+        assert_eq!(count(f, &["x86_64 faster"]), 0);
+    });
     let power = found as f64 / cells as f64;
     println!(
         "power: arm64 15% faster found in {found} of {cells} cells ({:.1}%)",
@@ -166,17 +179,7 @@ fn a_real_15_percent_difference_is_found() {
 
 #[test]
 fn no_difference_is_called_equivalent() {
-    let reports = 10;
-    let (mut equivalent, mut cells) = (0, 0);
-    for seed in 200..200 + reports {
-        let f = report(seed, 1.0);
-        cells += f.comparisons.len();
-        equivalent += f
-            .comparisons
-            .iter()
-            .filter(|c| c.verdict == "equivalent")
-            .count();
-    }
+    let (equivalent, cells) = warm_verdicts(200..210, 1.0, "equivalent", |_| {});
     let share = equivalent as f64 / cells as f64;
     println!(
         "equivalence: a true ratio of 1.00 is 'equivalent' in {equivalent} of {cells} cells ({:.1}%)",
