@@ -14,4 +14,4 @@ SELECT
 FROM invocations
 WHERE status <> 'ok'
 GROUP BY runtime, architecture, workload, memory_mb, start_type, status, coalesce(error_type, '')
-ORDER BY n DESC, runtime, workload, memory_mb;
+ORDER BY n DESC, runtime, workload, memory_mb, architecture, start_type, status, error_type;

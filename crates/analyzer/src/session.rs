@@ -90,7 +90,7 @@ impl Analyzer {
             ALL_RUNS_TABLE,
             location.url.as_str(),
             options,
-            Some(file_schema()),
+            Some(table_schema()),
             None,
         )
         .await
@@ -180,4 +180,18 @@ fn describe(e: &DataFusionError) -> (String, String) {
         ""
     };
     (message, hint.to_string())
+}
+
+/// The table's schema: the file schema with strings read as views (no per-row copies of
+/// the short, repeated values that make up most columns).
+fn table_schema() -> SchemaRef {
+    let fields: Vec<_> = file_schema()
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Utf8 => Arc::new(f.as_ref().clone().with_data_type(DataType::Utf8View)),
+            _ => f.clone(),
+        })
+        .collect();
+    Arc::new(datafusion::arrow::datatypes::Schema::new(fields))
 }

@@ -11,6 +11,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The report and `analyze` allocate and free many short-lived Arrow buffers from several
+/// threads; mimalloc reuses them instead of returning pages to the kernel and faulting them
+/// back in (a fifth of the report's time with the system allocator).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

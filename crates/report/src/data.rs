@@ -55,7 +55,7 @@ pub struct Samples {
     /// The cell's execution environment ids, each once.
     pub environments: Vec<String>,
     /// `environments` by id: interning keeps one string per environment, not per sample.
-    environment_index: HashMap<String, u32>,
+    environment_index: HashMap<String, u32, foldhash::fast::FixedState>,
     pub init_ms: Vec<f64>,
     /// The round of each cold start, aligned with `init_ms`.
     pub init_rounds: Vec<Option<i32>>,
@@ -212,9 +212,14 @@ fn values(col: &dyn Array) -> Result<Vec<Value>> {
     })
 }
 
-/// A column as UTF-8 strings (cast once per batch; values borrowed, not copied per row).
+/// A column as string views (the table's string type, so usually no cast; values borrowed,
+/// not copied per row).
 fn strings(batch: &RecordBatch, name: &str) -> Result<ArrayRef> {
-    Ok(cast(column(batch, name)?.as_ref(), &DataType::Utf8)?)
+    let col = column(batch, name)?;
+    if col.data_type() == &DataType::Utf8View {
+        return Ok(col.clone());
+    }
+    Ok(cast(col.as_ref(), &DataType::Utf8View)?)
 }
 
 fn floats(batch: &RecordBatch, name: &str) -> Result<Vec<Option<f64>>> {
@@ -246,11 +251,11 @@ pub async fn samples(analyzer: &Analyzer) -> Result<BTreeMap<CellKey, Samples>> 
             strings(&batch, "environment_id")?,
         );
         let (w, r, a, s, e) = (
-            w.as_string::<i32>(),
-            r.as_string::<i32>(),
-            a.as_string::<i32>(),
-            s.as_string::<i32>(),
-            e.as_string::<i32>(),
+            w.as_string_view(),
+            r.as_string_view(),
+            a.as_string_view(),
+            s.as_string_view(),
+            e.as_string_view(),
         );
         let memory = floats(&batch, "memory_mb")?;
         let duration = floats(&batch, "duration_ms")?;
