@@ -46,7 +46,7 @@ fn collect_local_test_mode_then_analyze() {
     assert!(stdout.contains("report: "), "{stdout}");
     // Then its verdicts in the terminal (one architecture here: it says there is no comparison).
     assert!(
-        stdout.contains("no warm samples of both architectures")
+        stdout.contains("no samples of both architectures")
             || stdout.contains("arm64 vs x86_64 over all memory sizes"),
         "{stdout}"
     );

@@ -179,8 +179,8 @@ fn report_files_charts_numbers_and_escaping() {
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["margin"], 0.05);
     let verdicts = summary["verdicts"].as_array().unwrap();
-    // 147 cells × 3 metrics + 21 (workload, runtime) × 2.
-    assert_eq!(verdicts.len(), 147 * 3 + 21 * 2);
+    // 147 cells × 3 metrics + 21 (workload, runtime) × 3 + 3 workloads × 3 language families.
+    assert_eq!(verdicts.len(), 147 * 3 + 21 * 3 + 3 * 3);
     for v in verdicts {
         for field in ["workload", "runtime", "metric", "verdict", "margin"] {
             assert!(!v[field].is_null(), "{field} in {v}");
@@ -225,8 +225,17 @@ fn report_files_charts_numbers_and_escaping() {
     assert_eq!(summary["baseline"].as_array().unwrap().len(), 294);
 }
 
+/// The number in the `n`-th cell after `prefix` in `html` (a table row's leading cells).
+fn cell_after(html: &str, prefix: &str, n: usize) -> Option<f64> {
+    let row = &html[html.find(prefix)? + prefix.len()..];
+    let row = &row[..row.find("</tr>")?];
+    let cell = row.split("<td").nth(n + 1)?;
+    let text = &cell[cell.find('>')? + 1..cell.find("</td>")?];
+    text.parse().ok()
+}
+
 #[test]
-fn cold_start_only_data_gets_cold_start_pages() {
+fn cold_start_only_data_gets_cold_start_verdicts() {
     let files = lambda_perf_files();
     if files.is_empty() {
         eprintln!(
@@ -238,27 +247,80 @@ fn cold_start_only_data_gets_cold_start_pages() {
     let data = dir.path().join("data");
     lambench()
         .args(["import", "lambda-perf"])
-        .args(&files[..files.len().min(3)])
+        .args(&files)
         .arg("--out")
         .arg(&data)
         .assert()
         .success();
     let out = dir.path().join("site");
-    report(&data, &out, &[]);
+    let stdout = report(&data, &out, &[]);
+    // The terminal answers per language family.
+    assert!(stdout.contains("per language family"), "{stdout}");
+    assert!(stdout.contains("  hello-world        python "), "{stdout}");
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("cold starts only"), "says why: no warm data");
+    // No empty sections: no memory-size table without warm samples.
+    assert!(!index.contains("Which memory size?"));
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let verdicts = summary["verdicts"].as_array().unwrap();
+    let cold = |scope: &str| {
+        verdicts
+            .iter()
+            .filter(|v| v["metric"] == "cold_init" && v["scope"] == scope && v["ratio"].is_f64())
+            .count()
+    };
     assert!(
-        index.contains("cold starts only"),
-        "says why there is no warm comparison"
+        cold("family") >= 5 && cold("runtime") >= 20,
+        "{}",
+        cold("runtime")
     );
-    let cold: Vec<_> = std::fs::read_dir(out.join("charts"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    assert!(cold.iter().any(|f| f.starts_with("cold-")), "{cold:?}");
+
+    // Zip and image are separate cells, and each median on the page is analyze's.
+    let rows: Vec<Value> = serde_json::from_slice(
+        &lambench()
+            .args(["analyze", "--data"])
+            .arg(&data)
+            .args(["--sql", "queries/cold_starts.sql", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let mut checked = 0;
+    let mut packages = std::collections::BTreeSet::new();
+    for row in rows.iter().filter(|r| {
+        r["architecture"] == "arm64" && r["phase"] == "init" && r["workload"] == "hello-world"
+    }) {
+        let runtime = row["runtime"].as_str().unwrap();
+        if runtime.starts_with("provided") {
+            continue;
+        }
+        let package = row["package_type"].as_str().unwrap_or("not recorded");
+        let memory = row["memory_mb"].as_i64().unwrap();
+        let prefix = format!(
+            "<tr><td>hello-world</td><td>{runtime}</td><td>{package}</td><td class=\"num\">{memory}</td>"
+        );
+        let Some(arm) = cell_after(&index, &prefix, 0) else {
+            continue;
+        };
+        let want = row["p50_ms"].as_f64().unwrap();
+        assert!(
+            (arm - want).abs() <= 0.051,
+            "{prefix}: page {arm} vs analyze {want}"
+        );
+        packages.insert(package.to_string());
+        checked += 1;
+    }
+    assert!(checked > 50, "only {checked} rows compared");
     assert!(
-        cold.iter().all(|f| f.starts_with("cold-")),
-        "only cold-start charts: {cold:?}"
+        packages.contains("zip") && packages.contains("image"),
+        "{packages:?}"
     );
+    // SnapStart data has its page, with Restore Duration.
+    let snapstart =
+        std::fs::read_to_string(out.join("workload-hello-world-snapstart.html")).unwrap();
+    assert!(snapstart.contains("Restore median"), "restore column");
 }
 
 #[test]

@@ -29,6 +29,7 @@ const TAIL_MIN_SAMPLES: usize = 100;
 pub struct CellStats {
     pub workload: String,
     pub runtime: String,
+    pub package: String,
     pub memory_mb: i64,
     pub architecture: String,
     pub warm_n: usize,
@@ -44,6 +45,9 @@ pub struct CellStats {
     pub tail_ratio: Option<f64>,
     pub cold_n: usize,
     pub init_median: Option<Est>,
+    /// SnapStart cold starts: Restore Duration instead of Init Duration.
+    pub restore_n: usize,
+    pub restore_median: Option<Est>,
     /// USD per million warm invocations (mean Billed Duration × price + request charge).
     pub usd_per_million: Option<f64>,
     /// The same for cold invocations (INIT is billed).
@@ -74,6 +78,7 @@ impl From<&Judgement> for Est {
 pub struct Comparison {
     pub workload: String,
     pub runtime: String,
+    pub package: String,
     pub memory_mb: i64,
     /// Warm duration: geometric mean over environments of each one's median.
     pub speed: Option<Judgement>,
@@ -82,6 +87,9 @@ pub struct Comparison {
     /// Cold-start Init Duration: geometric mean over cold starts.
     pub init: Option<Judgement>,
     pub init_verdict: &'static str,
+    /// Median Init Duration of each architecture, for the reader (the verdict is on `init`).
+    pub arm_init_median_ms: Option<f64>,
+    pub x86_init_median_ms: Option<f64>,
     /// Warm cost per invocation: mean over environments.
     pub cost: Option<Judgement>,
     pub cost_verdict: &'static str,
@@ -96,6 +104,7 @@ pub struct Comparison {
 pub struct Recommendation {
     pub workload: String,
     pub runtime: String,
+    pub package: String,
     pub architecture: String,
     pub cheapest_mb: i64,
     pub fastest_mb: i64,
@@ -111,13 +120,31 @@ pub struct Recommendation {
 pub struct Switch {
     pub workload: String,
     pub runtime: String,
+    pub package: String,
+    /// The runtime's language family (`python`, `java`, `rust`, …).
+    pub family: String,
     pub verdict: String,
     pub speed: Option<Judgement>,
     pub speed_verdict: &'static str,
     pub cost: Option<Judgement>,
     pub cost_verdict: &'static str,
-    /// Memory sizes compared (with both architectures' warm samples).
+    /// Cold-start Init Duration over the memory sizes with cold starts on both.
+    pub cold: Option<Judgement>,
+    pub cold_verdict: &'static str,
+    /// Memory sizes compared (with both architectures' samples).
     pub sizes: usize,
+}
+
+/// Cold starts of a language family (e.g. every Python runtime and package type): the mean of
+/// its runtimes' log ratios, each (runtime, package type) counted once.
+#[derive(Debug, Clone, Serialize)]
+pub struct Family {
+    pub workload: String,
+    pub family: String,
+    pub cold: Option<Judgement>,
+    pub cold_verdict: &'static str,
+    /// (runtime, package type) pairs in the mean.
+    pub runtimes: usize,
 }
 
 /// Everything the report shows, computed once.
@@ -127,6 +154,7 @@ pub struct Findings {
     pub comparisons: Vec<Comparison>,
     pub recommendations: Vec<Recommendation>,
     pub switches: Vec<Switch>,
+    pub families: Vec<Family>,
     /// Verdicts in the arm64/x86_64 family, over which the correction ran.
     pub family_size: usize,
 }
@@ -142,6 +170,23 @@ pub struct CellUnits {
     pub init: Vec<Unit>,
     /// Whether every warm sample said which environment served it.
     pub clustered: bool,
+    /// The language family of the cell's runtime.
+    pub family: String,
+}
+
+/// A language's family: its name without versions (`python3.12` → `python`, `graalvm_java21`
+/// → `graalvm_java`, `dotnet8_aot` → `dotnet_aot`), so runtime versions pool into one summary.
+pub fn family(language: &str) -> String {
+    let mut out = String::new();
+    for c in language
+        .chars()
+        .filter(|c| !c.is_ascii_digit() && *c != '.')
+    {
+        if !(c == '_' && out.ends_with('_')) {
+            out.push(c);
+        }
+    }
+    out.trim_matches('_').to_string()
 }
 
 /// Groups a cell's warm samples by (round, environment) and summarises each unit.
@@ -206,6 +251,7 @@ pub fn units(key: &CellKey, s: &Samples, region: &str) -> CellUnits {
         cost,
         init,
         clustered,
+        family: family(&s.language),
     }
 }
 
@@ -235,6 +281,8 @@ pub fn cell_stats(key: &CellKey, s: &Samples, u: &CellUnits, region: &str) -> Ce
     warm.sort_by(f64::total_cmp);
     let mut init = s.init_ms.clone();
     init.sort_by(f64::total_cmp);
+    let mut restore = s.restore_ms.clone();
+    restore.sort_by(f64::total_cmp);
     let tail_ratio = (warm.len() >= TAIL_MIN_SAMPLES)
         .then(|| Some(quantile_sorted(&warm, 0.99)? / quantile_sorted(&warm, 0.5)?))
         .flatten()
@@ -242,6 +290,7 @@ pub fn cell_stats(key: &CellKey, s: &Samples, u: &CellUnits, region: &str) -> Ce
     CellStats {
         workload: key.workload.clone(),
         runtime: key.runtime.clone(),
+        package: key.package.clone(),
         memory_mb: key.memory_mb,
         architecture: key.architecture.clone(),
         warm_n: warm.len(),
@@ -254,6 +303,8 @@ pub fn cell_stats(key: &CellKey, s: &Samples, u: &CellUnits, region: &str) -> Ce
         tail_ratio,
         cold_n: init.len(),
         init_median: quantile_est(&init, 0.5),
+        restore_n: restore.len(),
+        restore_median: quantile_est(&restore, 0.5),
         usd_per_million: cost(&s.warm_billed_ms),
         cold_usd_per_million: cost(&s.cold_billed_ms),
     }
@@ -301,31 +352,39 @@ pub fn findings(
         cells.push(stats);
     }
     let (mut comparisons, contrasts) = comparisons(&units, &cells, rule);
-    let mut switches = switches(&comparisons, &contrasts, rule);
-    let family_size = correct(&mut comparisons, &mut switches, rule);
-    label(&mut comparisons, &mut switches);
+    let (mut switches, cold) = switches(&comparisons, &contrasts, rule);
+    let mut families = families(&switches, &cold, rule);
+    let family_size = correct(&mut comparisons, &mut switches, &mut families, rule);
+    label(&mut comparisons, &mut switches, &mut families);
     let recommendations = recommendations(&cells);
     let findings = Findings {
         cells,
         comparisons,
         recommendations,
         switches,
+        families,
         family_size,
     };
     (findings, units)
 }
 
-fn find<'a>(cells: &'a [CellStats], w: &str, r: &str, m: i64, a: &str) -> Option<&'a CellStats> {
-    cells
-        .iter()
-        .find(|c| c.workload == w && c.runtime == r && c.memory_mb == m && c.architecture == a)
+fn find<'a>(cells: &'a [CellStats], key: &CellKey, a: &str) -> Option<&'a CellStats> {
+    cells.iter().find(|c| {
+        c.workload == key.workload
+            && c.runtime == key.runtime
+            && c.package == key.package
+            && c.memory_mb == key.memory_mb
+            && c.architecture == a
+    })
 }
 
 /// The contrasts of a cell behind its comparison (x86_64 over arm64), for the switches.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CellContrasts {
     pub speed: Option<Contrast>,
     pub cost: Option<Contrast>,
+    pub init: Option<Contrast>,
+    pub family: String,
 }
 
 fn comparisons(
@@ -350,20 +409,22 @@ fn comparisons(
         let speed = contrast::contrast(&x86.warm, &arm.warm, Scale::Log);
         let cost = contrast::contrast(&x86.cost, &arm.cost, Scale::Linear);
         let init = contrast::contrast(&x86.init, &arm.init, Scale::Log);
-        let usd = |a: &str| {
-            find(cells, &key.workload, &key.runtime, key.memory_mb, a)
-                .and_then(|c| c.usd_per_million)
-        };
+        let usd = |a: &str| find(cells, key, a).and_then(|c| c.usd_per_million);
+        let init_median =
+            |a: &str| find(cells, key, a).and_then(|c| c.init_median.map(|e| e.value));
         let (arm_cost, x86_cost) = (usd("arm64"), usd("x86_64"));
         out.push(Comparison {
             workload: key.workload.clone(),
             runtime: key.runtime.clone(),
+            package: key.package.clone(),
             memory_mb: key.memory_mb,
             speed: rule.judge(speed.as_ref()),
             speedup: None,
             verdict: "",
             init: rule.judge(init.as_ref()),
             init_verdict: "",
+            arm_init_median_ms: init_median("arm64"),
+            x86_init_median_ms: init_median("x86_64"),
             cost: rule.judge(cost.as_ref()),
             cost_verdict: "",
             arm_saving_pct: arm_cost
@@ -372,47 +433,89 @@ fn comparisons(
             arm_usd_per_million: arm_cost,
             x86_usd_per_million: x86_cost,
         });
-        contrasts.push(CellContrasts { speed, cost });
+        contrasts.push(CellContrasts {
+            speed,
+            cost,
+            init,
+            family: arm.family.clone(),
+        });
     }
     (out, contrasts)
 }
 
-/// One switch per (workload, runtime) with warm comparisons at one or more memory sizes.
-fn switches(comparisons: &[Comparison], contrasts: &[CellContrasts], rule: &Rule) -> Vec<Switch> {
-    let mut groups: BTreeMap<(&str, &str), Vec<CellContrasts>> = BTreeMap::new();
+/// One switch per (workload, runtime, package type) with comparisons at one or more memory
+/// sizes, and its cold-start contrast (for the family summaries).
+fn switches(
+    comparisons: &[Comparison],
+    contrasts: &[CellContrasts],
+    rule: &Rule,
+) -> (Vec<Switch>, Vec<Option<Contrast>>) {
+    type Key<'a> = (&'a str, &'a str, &'a str);
+    let mut groups: BTreeMap<Key<'_>, Vec<&CellContrasts>> = BTreeMap::new();
     for (c, k) in comparisons.iter().zip(contrasts) {
-        if k.speed.is_some() || k.cost.is_some() {
+        if k.speed.is_some() || k.cost.is_some() || k.init.is_some() {
             groups
-                .entry((&c.workload, &c.runtime))
+                .entry((&c.workload, &c.runtime, &c.package))
                 .or_default()
-                .push(*k);
+                .push(k);
         }
     }
     groups
         .into_iter()
-        .map(|((w, r), ks)| {
+        .map(|((w, r, p), ks)| {
             // Every size must have the contrast, or the mean would silently drop sizes.
             let all = |f: fn(&CellContrasts) -> Option<Contrast>| -> Option<Contrast> {
-                let cs: Option<Vec<Contrast>> = ks.iter().map(f).collect();
+                let cs: Option<Vec<Contrast>> = ks.iter().map(|k| f(k)).collect();
                 contrast::mean_of(&cs?)
             };
-            Switch {
+            let cold = all(|k| k.init);
+            let switch = Switch {
                 workload: w.into(),
                 runtime: r.into(),
+                package: p.into(),
+                family: ks.first().map(|k| k.family.clone()).unwrap_or_default(),
                 verdict: String::new(),
                 speed: rule.judge(all(|k| k.speed).as_ref()),
                 speed_verdict: "",
                 cost: rule.judge(all(|k| k.cost).as_ref()),
                 cost_verdict: "",
+                cold: rule.judge(cold.as_ref()),
+                cold_verdict: "",
                 sizes: ks.len(),
-            }
+            };
+            (switch, cold)
+        })
+        .unzip()
+}
+
+/// One cold-start summary per (workload, language family) over its runtimes' contrasts.
+fn families(switches: &[Switch], cold: &[Option<Contrast>], rule: &Rule) -> Vec<Family> {
+    let mut groups: BTreeMap<(&str, &str), Vec<Contrast>> = BTreeMap::new();
+    for (s, c) in switches.iter().zip(cold) {
+        if let Some(c) = c {
+            groups.entry((&s.workload, &s.family)).or_default().push(*c);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((w, f), cs)| Family {
+            workload: w.into(),
+            family: f.into(),
+            cold: rule.judge(contrast::mean_of(&cs).as_ref()),
+            cold_verdict: "",
+            runtimes: cs.len(),
         })
         .collect()
 }
 
 /// The Benjamini–Hochberg correction over every arm64/x86_64 verdict of the report; returns the
 /// family size.
-fn correct(comparisons: &mut [Comparison], switches: &mut [Switch], rule: &Rule) -> usize {
+fn correct(
+    comparisons: &mut [Comparison],
+    switches: &mut [Switch],
+    families: &mut [Family],
+    rule: &Rule,
+) -> usize {
     let mut family: Vec<&mut Judgement> = Vec::new();
     for c in comparisons.iter_mut() {
         family.extend(
@@ -422,8 +525,13 @@ fn correct(comparisons: &mut [Comparison], switches: &mut [Switch], rule: &Rule)
         );
     }
     for s in switches.iter_mut() {
-        family.extend([&mut s.speed, &mut s.cost].into_iter().flatten());
+        family.extend(
+            [&mut s.speed, &mut s.cost, &mut s.cold]
+                .into_iter()
+                .flatten(),
+        );
     }
+    family.extend(families.iter_mut().filter_map(|f| f.cold.as_mut()));
     rule.adjust(&mut family);
     family.len()
 }
@@ -448,7 +556,7 @@ pub fn cost_label(j: Option<&Judgement>) -> &'static str {
     }
 }
 
-fn label(comparisons: &mut [Comparison], switches: &mut [Switch]) {
+fn label(comparisons: &mut [Comparison], switches: &mut [Switch], families: &mut [Family]) {
     for c in comparisons {
         c.speedup = c.speed.as_ref().map(Est::from);
         c.verdict = speed_label(c.speed.as_ref());
@@ -458,7 +566,11 @@ fn label(comparisons: &mut [Comparison], switches: &mut [Switch]) {
     for s in switches {
         s.speed_verdict = speed_label(s.speed.as_ref());
         s.cost_verdict = cost_label(s.cost.as_ref());
+        s.cold_verdict = speed_label(s.cold.as_ref());
         s.verdict = switch_verdict(s).into();
+    }
+    for f in families {
+        f.cold_verdict = speed_label(f.cold.as_ref());
     }
 }
 
@@ -484,18 +596,18 @@ fn switch_verdict(s: &Switch) -> &'static str {
 pub fn recommendations(cells: &[CellStats]) -> Vec<Recommendation> {
     /// (memory, median ms, USD per million) of one memory size.
     type Point = (i64, f64, f64);
-    let mut groups: BTreeMap<(&str, &str, &str), Vec<Point>> = BTreeMap::new();
+    let mut groups: BTreeMap<(&str, &str, &str, &str), Vec<Point>> = BTreeMap::new();
     for c in cells {
         if let (Some(m), Some(cost)) = (c.median, c.usd_per_million) {
             groups
-                .entry((&c.workload, &c.runtime, &c.architecture))
+                .entry((&c.workload, &c.runtime, &c.package, &c.architecture))
                 .or_default()
                 .push((c.memory_mb, m.value, cost));
         }
     }
     groups
         .into_iter()
-        .filter_map(|((w, r, a), points)| {
+        .filter_map(|((w, r, p, a), points)| {
             let max_t = points.iter().map(|p| p.1).fold(0.0, f64::max);
             let max_c = points.iter().map(|p| p.2).fold(0.0, f64::max);
             let by = |f: &dyn Fn(&Point) -> f64| {
@@ -508,6 +620,7 @@ pub fn recommendations(cells: &[CellStats]) -> Vec<Recommendation> {
             Some(Recommendation {
                 workload: w.into(),
                 runtime: r.into(),
+                package: p.into(),
                 architecture: a.into(),
                 cheapest_mb: cheapest.0,
                 fastest_mb: fastest.0,
@@ -527,6 +640,7 @@ mod tests {
         CellKey {
             workload: "cpu".into(),
             runtime: "rust".into(),
+            package: "zip".into(),
             memory_mb: m,
             architecture: a.into(),
         }
@@ -535,6 +649,7 @@ mod tests {
     /// 60 warm samples from 12 environments in 3 rounds, 10 cold starts.
     fn samples(ms: f64) -> Samples {
         let mut s = Samples::default();
+        s.language = "rust".into();
         for i in 0..60u32 {
             let env = i % 12;
             let v = ms * (1.0 + 0.01 * f64::from(env % 3)) + f64::from(i % 5) * 0.1;
@@ -577,8 +692,10 @@ mod tests {
                 .all(|c| c.cost_verdict == "arm64 cheaper")
         );
         assert!(f.comparisons.iter().all(|c| c.init_verdict == "equivalent"));
-        // 2 sizes × 3 metrics + the switch's speed and cost.
-        assert_eq!(f.family_size, 8);
+        // 2 sizes × 3 metrics + the switch's speed, cost and cold start + the family's cold start.
+        assert_eq!(f.family_size, 10);
+        assert_eq!(f.families.len(), 1);
+        assert_eq!(f.families[0].cold_verdict, "equivalent");
         // arm64 is 20% cheaper per GB-s and faster: well over 20% saving.
         assert!(
             f.comparisons
@@ -592,6 +709,19 @@ mod tests {
         );
         let rec = &f.recommendations[0];
         assert_eq!((rec.fastest_mb, rec.architecture.as_str()), (1024, "arm64"));
+    }
+
+    #[test]
+    fn families_drop_versions() {
+        for (language, f) in [
+            ("python", "python"),
+            ("graalvm_java21", "graalvm_java"),
+            ("dotnet8_aot", "dotnet_aot"),
+            ("swift5.8", "swift"),
+            ("cpp11", "cpp"),
+        ] {
+            assert_eq!(family(language), f, "{language}");
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::data::CellKey;
 pub struct Change {
     pub workload: String,
     pub runtime: String,
+    pub package: String,
     pub architecture: String,
     pub memory_mb: i64,
     /// Geometric mean over environments of their median warm duration, per run.
@@ -81,6 +82,7 @@ pub fn changes(
             Some(Change {
                 workload: k.workload.clone(),
                 runtime: k.runtime.clone(),
+                package: k.package.clone(),
                 architecture: k.architecture.clone(),
                 memory_mb: k.memory_mb,
                 baseline_ms: geometric_mean(&base.warm),
@@ -123,6 +125,7 @@ mod tests {
         CellKey {
             workload: "cpu".into(),
             runtime: "rust".into(),
+            package: "zip".into(),
             memory_mb: m,
             architecture: "arm64".into(),
         }

@@ -34,11 +34,15 @@ pub const VERSIONS: Query = query!("queries/report/runtime_versions.sql");
 pub const ERRORS: Query = query!("queries/errors.sql");
 pub const COST: Query = query!("queries/cost_per_million.sql");
 
-/// A cell: workload, runtime, memory size, architecture (in the order pages are laid out).
+/// A cell: workload, runtime, package type, memory size, architecture (in the order pages are
+/// laid out). Zip and container-image functions start differently, so they are never pooled.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CellKey {
     pub workload: String,
+    /// The runtime id, with the language for custom runtimes (`samples.sql`).
     pub runtime: String,
+    /// `zip`, `image`, or `not recorded`.
+    pub package: String,
     pub memory_mb: i64,
     pub architecture: String,
 }
@@ -46,6 +50,8 @@ pub struct CellKey {
 /// One cell's samples.
 #[derive(Debug, Clone, Default)]
 pub struct Samples {
+    /// The language of the cell's functions (for the per-family summaries).
+    pub language: String,
     pub warm_ms: Vec<f64>,
     /// Aligned with `warm_ms`.
     pub warm_billed_ms: Vec<f64>,
@@ -60,6 +66,8 @@ pub struct Samples {
     /// The round of each cold start, aligned with `init_ms`.
     pub init_rounds: Vec<Option<i32>>,
     pub cold_billed_ms: Vec<f64>,
+    /// SnapStart Restore Durations (cold starts restored from a snapshot have no Init Duration).
+    pub restore_ms: Vec<f64>,
 }
 
 impl Samples {
@@ -243,16 +251,20 @@ fn column<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a arrow::array::Ar
 pub async fn samples(analyzer: &Analyzer) -> Result<BTreeMap<CellKey, Samples>> {
     let mut cells: BTreeMap<CellKey, Samples> = BTreeMap::new();
     for batch in run(analyzer, SAMPLES).await? {
-        let (w, r, a, s, e) = (
+        let (w, r, l, p, a, s, e) = (
             strings(&batch, "workload")?,
             strings(&batch, "runtime")?,
+            strings(&batch, "language")?,
+            strings(&batch, "package_type")?,
             strings(&batch, "architecture")?,
             strings(&batch, "start_type")?,
             strings(&batch, "environment_id")?,
         );
-        let (w, r, a, s, e) = (
+        let (w, r, l, p, a, s, e) = (
             w.as_string_view(),
             r.as_string_view(),
+            l.as_string_view(),
+            p.as_string_view(),
             a.as_string_view(),
             s.as_string_view(),
             e.as_string_view(),
@@ -261,7 +273,8 @@ pub async fn samples(analyzer: &Analyzer) -> Result<BTreeMap<CellKey, Samples>> 
         let duration = floats(&batch, "duration_ms")?;
         let billed = floats(&batch, "billed_ms")?;
         let init = floats(&batch, "init_duration_ms")?;
-        let round = floats(&batch, "round")?;
+        let restore = floats(&batch, "restore_duration_ms")?;
+        let round = floats(&batch, "stratum")?;
         let mut current: Option<(CellKey, Samples)> = None;
         for i in 0..batch.num_rows() {
             let memory_mb = memory[i].unwrap_or(0.0) as i64;
@@ -269,6 +282,7 @@ pub async fn samples(analyzer: &Analyzer) -> Result<BTreeMap<CellKey, Samples>> 
                 k.memory_mb == memory_mb
                     && k.workload == w.value(i)
                     && k.runtime == r.value(i)
+                    && k.package == p.value(i)
                     && k.architecture == a.value(i)
             });
             if !same {
@@ -278,10 +292,14 @@ pub async fn samples(analyzer: &Analyzer) -> Result<BTreeMap<CellKey, Samples>> 
                 let key = CellKey {
                     workload: w.value(i).to_string(),
                     runtime: r.value(i).to_string(),
+                    package: p.value(i).to_string(),
                     memory_mb,
                     architecture: a.value(i).to_string(),
                 };
-                let cell = cells.remove(&key).unwrap_or_default();
+                let mut cell = cells.remove(&key).unwrap_or_default();
+                if cell.language.is_empty() {
+                    cell.language = l.value(i).to_string();
+                }
                 current = Some((key, cell));
             }
             let Some((_, cell)) = current.as_mut() else {
@@ -289,6 +307,9 @@ pub async fn samples(analyzer: &Analyzer) -> Result<BTreeMap<CellKey, Samples>> 
             };
             let round = round[i].map(|r| r as i32);
             if s.value(i) == "cold" {
+                if let Some(v) = restore[i] {
+                    cell.restore_ms.push(v);
+                }
                 match (init[i], billed[i]) {
                     (Some(v), Some(b)) => cell.push_cold(v, b, round),
                     (Some(v), None) => {

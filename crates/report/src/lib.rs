@@ -106,7 +106,11 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         .iter()
         .map(|w| context! { name => w, page => format!("workload-{}.html", slug(w)) })
         .collect();
-    let common = common_context(opts, &meta, &region, planned.as_ref(), &versions, nav);
+    let packages: BTreeSet<&str> = findings.cells.iter().map(|c| c.package.as_str()).collect();
+    let common = context! {
+        ..common_context(opts, &meta, &region, planned.as_ref(), &versions, nav),
+        ..context! { show_package => packages.len() > 1 }
+    };
 
     let mut index_charts = Vec::new();
     for w in &workloads {
@@ -135,6 +139,10 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
             ..common.clone(),
             ..context! {
                 switches => Value::from_serialize(&findings.switches),
+                warm_switches => Value::from_serialize(
+                    findings.switches.iter().filter(|s| s.speed.is_some() || s.cost.is_some()).collect::<Vec<_>>()
+                ),
+                families => Value::from_serialize(&findings.families),
                 comparisons => Value::from_serialize(&findings.comparisons),
                 recommendations => Value::from_serialize(&findings.recommendations),
                 charts => Value::from_serialize(&index_charts),
@@ -254,11 +262,25 @@ fn workload_page(
             data::SAMPLES.path,
         ));
     }
-    let runtimes: BTreeSet<&str> = cells.iter().map(|c| c.runtime.as_str()).collect();
-    for r in runtimes {
-        let rc: Vec<&CellStats> = cells.iter().copied().filter(|c| c.runtime == r).collect();
+    let runtimes: BTreeSet<(&str, &str)> = cells
+        .iter()
+        .map(|c| (c.runtime.as_str(), c.package.as_str()))
+        .collect();
+    let one_package = runtimes.iter().all(|(_, p)| *p == "zip");
+    for (r, p) in runtimes {
+        let rc: Vec<&CellStats> = cells
+            .iter()
+            .copied()
+            .filter(|c| c.runtime == r && c.package == p)
+            .collect();
+        // Named with the package type unless every function is a zip (lambench's own runs).
+        let (r, name) = if one_package {
+            (r.to_string(), slug(r))
+        } else {
+            (format!("{r} ({p})"), format!("{}-{}", slug(r), slug(p)))
+        };
         if rc.iter().any(|c| c.median.is_some()) {
-            let file = format!("charts/duration-{s}-{}.svg", slug(r));
+            let file = format!("charts/duration-{s}-{name}.svg");
             let title = format!("{w} · {r}: median warm duration");
             files.push((file.clone(), charts::duration::chart(&title, &rc)?));
             figures.push(figure(
@@ -267,7 +289,7 @@ fn workload_page(
                 "Bands: 95% distribution-free interval of the median (order statistics).",
                 data::SAMPLES.path,
             ));
-            let file = format!("charts/cost-{s}-{}.svg", slug(r));
+            let file = format!("charts/cost-{s}-{name}.svg");
             let title = format!("{w} · {r}: cost per million warm invocations");
             files.push((file.clone(), charts::cost::chart(&title, &rc)?));
             figures.push(figure(
@@ -286,6 +308,13 @@ fn workload_page(
             ..context! {
                 workload => w,
                 has_warm => cells.iter().any(|c| c.warm_n > 0),
+                has_restore => cells.iter().any(|c| c.restore_n > 0),
+                restore_archs => cells
+                    .iter()
+                    .filter(|c| c.restore_n > 0)
+                    .map(|c| c.architecture.as_str())
+                    .collect::<BTreeSet<_>>(),
+                has_init => cells.iter().any(|c| c.cold_n > 0),
                 cells => Value::from_serialize(&cells),
                 charts => Value::from_serialize(&figures),
             }
@@ -304,10 +333,16 @@ fn figure(file: String, title: &str, caption: &str, query: &'static str) -> Figu
 }
 
 fn cold_groups(w: &str, samples: &BTreeMap<CellKey, Samples>) -> Vec<charts::cold_start::Group> {
+    let packages: BTreeSet<&str> = samples.keys().map(|k| k.package.as_str()).collect();
     let mut pooled: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
     for (k, s) in samples.iter().filter(|(k, _)| k.workload == w) {
+        let runtime = if packages.len() > 1 {
+            format!("{} {}", k.runtime, k.package)
+        } else {
+            k.runtime.clone()
+        };
         pooled
-            .entry((k.runtime.clone(), k.architecture.clone()))
+            .entry((runtime, k.architecture.clone()))
             .or_default()
             .extend(&s.init_ms);
     }
@@ -416,8 +451,8 @@ fn common_context(
         arm_gb_s => format!("{:.10}", gb_s(Architecture::Arm64)),
         x86_gb_s => format!("{:.10}", gb_s(Architecture::X86_64)),
         per_request => format!("{:.7}", prices.map_or(0.0, |p| p.usd_per_request)),
-        mode => planned.map_or("unknown (no manifest)".to_string(), |p| p.mode.clone()),
-        planned => planned.map_or("unknown".to_string(), |p| match p.rounds {
+        mode => planned.map_or_else(|| no_plan(meta.get(0, "backend").as_str()), |p| p.mode.clone()),
+        planned => planned.map_or("not known".to_string(), |p| match p.rounds {
             Some(r) => format!("{} cold + {} warm in {r} rounds", p.cold, p.warm),
             None => format!("{} cold + {} warm", p.cold, p.warm),
         }),
@@ -430,6 +465,14 @@ fn common_context(
             samples => data::SAMPLES.path, cost => data::COST.path, quality => data::QUALITY.path, cpu_models => data::CPU_MODELS.path,
             errors => data::ERRORS.path, versions => data::VERSIONS.path,
         },
+    }
+}
+
+/// The mode line of data without a manifest: imported data was never planned by lambench.
+fn no_plan(backend: &str) -> String {
+    match backend {
+        "aws" | "local" | "" => "not known (no manifest)".into(),
+        other => format!("imported ({other} data; lambench planned none of it)"),
     }
 }
 

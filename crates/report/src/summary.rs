@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use lambench_model::stats::verdict::{Judgement, Rule};
 
-use crate::analysis::{Findings, cost_label, speed_label};
+use crate::analysis::{Findings, Recommendation, cost_label, speed_label};
 use crate::baseline::Change;
 use crate::error::{Error, Result};
 
@@ -22,14 +22,23 @@ pub struct Summary {
     /// Every comparison with `--baseline` (another family), if one was given.
     pub baseline_run: Option<String>,
     pub baseline: Vec<Entry>,
+    /// Power-Tuning-style memory sizes per (workload, runtime, package type, architecture).
+    pub recommendations: Vec<Recommendation>,
 }
 
 /// One verdict.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
     pub workload: String,
+    /// The runtime (with its language for custom runtimes), or for `scope = "family"` the
+    /// language family.
     pub runtime: String,
-    /// `None` for a (workload, runtime) verdict over all its memory sizes.
+    /// `zip`, `image` or `not recorded`; `None` for a family.
+    pub package_type: Option<String>,
+    /// `memory_size` (one cell pair), `runtime` (over the runtime's memory sizes) or `family`
+    /// (cold starts over the family's runtimes and package types).
+    pub scope: &'static str,
+    /// `None` for a verdict over several memory sizes.
     pub memory_mb: Option<i64>,
     /// What the ratio divides: `x86_64/arm64`, or for a baseline `<arch>: current/baseline`.
     pub architecture: String,
@@ -57,32 +66,49 @@ fn code(label: &str) -> String {
 
 impl Summary {
     pub fn new(rule: &Rule, f: &Findings, baseline: Option<&(String, Vec<Change>)>) -> Summary {
-        let entry =
-            |w: &str, r: &str, m: Option<i64>, metric, j: Option<&Judgement>, label| Entry {
-                workload: w.into(),
-                runtime: r.into(),
-                memory_mb: m,
-                architecture: "x86_64/arm64".into(),
-                metric,
-                ratio: j.map(|j| j.ratio),
-                ci_low: j.map(|j| j.ci_low),
-                ci_high: j.map(|j| j.ci_high),
-                p_value: j.map(|j| j.p_value),
-                p_adjusted: j.map(|j| j.p_adjusted),
-                margin: rule.margin,
-                verdict: code(label),
-                environments: j.map(|j| j.units),
-                stratified: j.map(|j| j.stratified),
-            };
+        let entry = |w: &str,
+                     (r, p): (&str, Option<&str>),
+                     m: Option<i64>,
+                     metric,
+                     j: Option<&Judgement>,
+                     label| Entry {
+            workload: w.into(),
+            runtime: r.into(),
+            package_type: p.map(str::to_string),
+            scope: match (m, p) {
+                (Some(_), _) => "memory_size",
+                (None, Some(_)) => "runtime",
+                (None, None) => "family",
+            },
+            memory_mb: m,
+            architecture: "x86_64/arm64".into(),
+            metric,
+            ratio: j.map(|j| j.ratio),
+            ci_low: j.map(|j| j.ci_low),
+            ci_high: j.map(|j| j.ci_high),
+            p_value: j.map(|j| j.p_value),
+            p_adjusted: j.map(|j| j.p_adjusted),
+            margin: rule.margin,
+            verdict: code(label),
+            environments: j.map(|j| j.units),
+            stratified: j.map(|j| j.stratified),
+        };
         let mut verdicts = Vec::new();
         for c in &f.comparisons {
-            let (w, r, m) = (c.workload.as_str(), c.runtime.as_str(), Some(c.memory_mb));
+            let (w, r, m) = (
+                c.workload.as_str(),
+                (c.runtime.as_str(), Some(c.package.as_str())),
+                Some(c.memory_mb),
+            );
             verdicts.push(entry(w, r, m, "warm_duration", c.speed.as_ref(), c.verdict));
             verdicts.push(entry(w, r, m, "cold_init", c.init.as_ref(), c.init_verdict));
             verdicts.push(entry(w, r, m, "cost", c.cost.as_ref(), c.cost_verdict));
         }
         for s in &f.switches {
-            let (w, r) = (s.workload.as_str(), s.runtime.as_str());
+            let (w, r) = (
+                s.workload.as_str(),
+                (s.runtime.as_str(), Some(s.package.as_str())),
+            );
             let speed = s.speed.as_ref();
             verdicts.push(entry(
                 w,
@@ -94,6 +120,20 @@ impl Summary {
             ));
             let cost = s.cost.as_ref();
             verdicts.push(entry(w, r, None, "cost", cost, cost_label(cost)));
+            let cold = s.cold.as_ref();
+            verdicts.push(entry(w, r, None, "cold_init", cold, speed_label(cold)));
+        }
+        for f in &f.families {
+            let cold = f.cold.as_ref();
+            let who = (f.family.as_str(), None);
+            verdicts.push(entry(
+                &f.workload,
+                who,
+                None,
+                "cold_init",
+                cold,
+                f.cold_verdict,
+            ));
         }
         let changes = baseline.map(|(_, c)| c.as_slice()).unwrap_or_default();
         let baseline_entries = changes
@@ -101,7 +141,7 @@ impl Summary {
             .map(|c| {
                 let mut e = entry(
                     &c.workload,
-                    &c.runtime,
+                    (&c.runtime, Some(&c.package)),
                     Some(c.memory_mb),
                     "warm_duration",
                     c.judgement.as_ref(),
@@ -112,13 +152,14 @@ impl Summary {
             })
             .collect();
         Summary {
-            format: 1,
+            format: 2,
             margin: rule.margin,
             alpha: rule.alpha,
             correction: "benjamini-hochberg",
             verdicts,
             baseline_run: baseline.map(|(run, _)| run.clone()),
             baseline: baseline_entries,
+            recommendations: f.recommendations.clone(),
         }
     }
 
@@ -127,64 +168,123 @@ impl Summary {
         self.baseline.iter().filter(|e| e.verdict == "regression")
     }
 
-    /// A short text for the terminal: per (workload, runtime) the speed and cost verdicts over
-    /// all memory sizes, then the baseline's regressions and improvements.
+    /// A short text for the terminal: per (workload, runtime, package type) the verdicts over
+    /// all memory sizes and the balanced memory size of each architecture; for cold-start-only
+    /// data the verdict per language family; then the baseline's regressions and improvements.
     pub fn terminal(&self) -> String {
         let mut out = String::new();
-        let overall: Vec<&Entry> = self
+        let warm = self
             .verdicts
             .iter()
-            .filter(|e| e.memory_mb.is_none())
-            .collect();
-        if overall.is_empty() {
-            let cold = self
-                .verdicts
-                .iter()
-                .filter(|e| e.metric == "cold_init" && e.ratio.is_some())
-                .count();
-            out.push_str(&format!(
-                "no warm samples of both architectures: no arm64 vs x86_64 verdict ({cold} cold-start comparisons in summary.json)\n"
-            ));
+            .any(|e| e.scope == "runtime" && e.metric != "cold_init" && e.ratio.is_some());
+        if warm {
+            out.push_str(&self.runtime_lines());
         } else {
-            out.push_str(&format!(
-                "arm64 vs x86_64 over all memory sizes (x86_64/arm64, above 1 favours arm64; 95% CI; margin ±{:.0}%):\n",
-                self.margin * 100.0
-            ));
-            // One line per (workload, runtime), its metrics side by side, whatever their order.
-            let mut lines: Vec<((&str, &str), Vec<String>)> = Vec::new();
-            for e in overall {
-                let key = (e.workload.as_str(), e.runtime.as_str());
-                match lines.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, texts)) => texts.push(entry_text(e)),
-                    None => lines.push((key, vec![entry_text(e)])),
-                }
-            }
-            for ((workload, runtime), texts) in lines {
-                out.push_str(&format!(
-                    "  {workload:<18} {runtime:<16} {}\n",
-                    texts.join("   ")
-                ));
-            }
+            out.push_str(&self.family_lines());
         }
         if let Some(run) = &self.baseline_run {
-            let count = |v: &str| self.baseline.iter().filter(|e| e.verdict == v).count();
-            out.push_str(&format!(
-                "against baseline {run}: {} regressions, {} improvements, {} equivalent, {} inconclusive or not enough data\n",
-                count("regression"),
-                count("improvement"),
-                count("equivalent"),
-                count("inconclusive") + count("not_enough_data"),
-            ));
-            for e in self.regressions() {
-                out.push_str(&format!(
-                    "  regression: {} {} {} MB {}: {}\n",
-                    e.workload,
-                    e.runtime,
-                    e.memory_mb.unwrap_or(0),
-                    e.architecture,
-                    entry_text(e)
-                ));
+            out.push_str(&self.baseline_lines(run));
+        }
+        out
+    }
+
+    /// Whether the verdicts span more than one package type (then lines name it).
+    fn packages(&self) -> bool {
+        let mut seen = self
+            .verdicts
+            .iter()
+            .filter_map(|e| e.package_type.as_deref());
+        let first = seen.next();
+        seen.any(|p| Some(p) != first)
+    }
+
+    fn runtime_lines(&self) -> String {
+        let mut out = format!(
+            "arm64 vs x86_64 over all memory sizes (x86_64/arm64, above 1 favours arm64; 95% CI; margin ±{:.0}%):\n",
+            self.margin * 100.0
+        );
+        let packages = self.packages();
+        // One line per (workload, runtime, package), its metrics side by side, whatever their order.
+        type Key<'a> = (&'a str, &'a str, &'a str);
+        let mut lines: Vec<(Key<'_>, Vec<String>)> = Vec::new();
+        for e in self.verdicts.iter().filter(|e| e.scope == "runtime") {
+            let package = e.package_type.as_deref().unwrap_or_default();
+            let key = (e.workload.as_str(), e.runtime.as_str(), package);
+            match lines.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, texts)) => texts.push(entry_text(e)),
+                None => lines.push((key, vec![entry_text(e)])),
             }
+        }
+        for ((workload, runtime, package), mut texts) in lines {
+            let memory: Vec<String> = self
+                .recommendations
+                .iter()
+                .filter(|r| r.workload == workload && r.runtime == runtime && r.package == package)
+                .map(|r| format!("{} {} MB", r.architecture, r.balanced_mb))
+                .collect();
+            if !memory.is_empty() {
+                texts.push(format!("balanced memory: {}", memory.join(", ")));
+            }
+            let runtime = if packages {
+                format!("{runtime} ({package})")
+            } else {
+                runtime.to_string()
+            };
+            out.push_str(&format!(
+                "  {workload:<18} {runtime:<16} {}\n",
+                texts.join("   ")
+            ));
+        }
+        out
+    }
+
+    fn family_lines(&self) -> String {
+        let families: Vec<&Entry> = self
+            .verdicts
+            .iter()
+            .filter(|e| e.scope == "family")
+            .collect();
+        if families.is_empty() {
+            return "no samples of both architectures: no arm64 vs x86_64 verdict\n".into();
+        }
+        let runtimes = self
+            .verdicts
+            .iter()
+            .filter(|e| e.scope == "runtime" && e.ratio.is_some())
+            .count();
+        let mut out = format!(
+            "no warm samples of both architectures; cold starts (Init Duration, x86_64/arm64, above 1 favours arm64; 95% CI; margin ±{:.0}%) per language family, {runtimes} runtime verdicts in summary.json:\n",
+            self.margin * 100.0
+        );
+        for e in families {
+            out.push_str(&format!(
+                "  {:<18} {:<16} {}\n",
+                e.workload,
+                e.runtime,
+                entry_text(e)
+            ));
+        }
+        out
+    }
+
+    fn baseline_lines(&self, run: &str) -> String {
+        let count = |v: &str| self.baseline.iter().filter(|e| e.verdict == v).count();
+        let mut out = format!(
+            "against baseline {run}: {} regressions, {} improvements, {} equivalent, {} inconclusive or not enough data\n",
+            count("regression"),
+            count("improvement"),
+            count("equivalent"),
+            count("inconclusive") + count("not_enough_data"),
+        );
+        for e in self.regressions() {
+            out.push_str(&format!(
+                "  regression: {} {} {} MB {}: {}\n",
+                e.workload,
+                e.runtime,
+                e.memory_mb.unwrap_or(0),
+                e.architecture,
+                entry_text(e)
+            ));
         }
         out
     }
