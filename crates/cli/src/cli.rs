@@ -394,6 +394,18 @@ pub struct ReportArgs {
     /// Title of the report.
     #[arg(long, default_value = "lambench: arm64 vs x86_64 on AWS Lambda")]
     pub title: String,
+
+    /// What to print after writing the report: the verdicts as text, or summary.json (every
+    /// verdict, for scripts; the "wrote ..." line then goes to stderr).
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    pub format: SummaryFormat,
+}
+
+/// How `report` prints its summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

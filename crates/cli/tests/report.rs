@@ -223,6 +223,15 @@ fn report_files_charts_numbers_and_escaping() {
         "the index shows every 'arm64 faster' verdict"
     );
     assert_eq!(summary["baseline"].as_array().unwrap().len(), 294);
+
+    // --format json prints summary.json itself (for scripts), nothing else on stdout.
+    let out_json = dir.path().join("site-json");
+    let printed = report(&data, &out_json, &["--run", "older", "--format", "json"]);
+    let printed: Value = serde_json::from_str(&printed).expect("stdout is one JSON document");
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(out_json.join("summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(printed, written);
 }
 
 /// The number in the `n`-th cell after `prefix` in `html` (a table row's leading cells).

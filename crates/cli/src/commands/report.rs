@@ -7,7 +7,7 @@ use lambench_model::stats::verdict::Rule;
 use lambench_report::ReportOptions;
 
 use super::UsageError;
-use crate::cli::ReportArgs;
+use crate::cli::{ReportArgs, SummaryFormat};
 
 pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
     if !(args.margin.is_finite() && (0.0..100.0).contains(&args.margin)) {
@@ -37,9 +37,10 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
         },
         title: args.title,
     };
+    let format = args.format;
     let started = std::time::Instant::now();
     let built = lambench_report::build(&location, &options).await?;
-    println!(
+    let wrote = format!(
         "wrote {} ({} cells, {} charts, {} files) in {:.1}s",
         out.join("index.html").display(),
         built.cells,
@@ -47,7 +48,16 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
         built.files.len(),
         started.elapsed().as_secs_f64()
     );
-    print!("{}", built.summary.terminal());
+    match format {
+        SummaryFormat::Text => {
+            println!("{wrote}");
+            print!("{}", built.summary.terminal());
+        }
+        SummaryFormat::Json => {
+            eprintln!("{wrote}");
+            println!("{}", built.summary.to_json()?);
+        }
+    }
     let regressions = built.summary.regressions().count();
     if args.fail_on_regression && regressions > 0 {
         return Err(Regressions(regressions).into());
