@@ -96,6 +96,10 @@ fn report_files_charts_numbers_and_escaping() {
     for f in ["index.html", "quality.html", "style.css"] {
         assert!(out.join(f).is_file(), "{f}");
     }
+    assert!(
+        !out.join("trend.html").exists(),
+        "one run on one day: no trend page"
+    );
     let charts: Vec<_> = std::fs::read_dir(out.join("charts"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -326,6 +330,26 @@ fn cold_start_only_data_gets_cold_start_verdicts() {
         packages.contains("zip") && packages.contains("image"),
         "{packages:?}"
     );
+    // Data over many weeks gets the trend page: one point per week.
+    let weeks: Vec<Value> = serde_json::from_slice(
+        &lambench()
+            .args(["analyze", "--data"])
+            .arg(&data)
+            .args(["--format", "json", "--query"])
+            .arg("SELECT count(DISTINCT date_trunc('week', invoked_at)) AS weeks FROM invocations")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let weeks = weeks[0]["weeks"].as_i64().unwrap();
+    let trend = std::fs::read_to_string(out.join("trend.html")).unwrap();
+    assert!(
+        trend.contains(&format!("The data spans {weeks} weeks")),
+        "{weeks}"
+    );
+    assert!(trend.contains("charts/trend-hello-world-cold-init-python.svg"));
+    assert!(index.contains("href=\"trend.html\""));
     // SnapStart data has its page, with Restore Duration.
     let snapstart =
         std::fs::read_to_string(out.join("workload-hello-world-snapstart.html")).unwrap();

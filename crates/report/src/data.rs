@@ -31,6 +31,7 @@ pub const QUALITY: Query = query!("queries/report/quality.sql");
 pub const CPU_MODELS: Query = query!("queries/report/cpu_models.sql");
 pub const META: Query = query!("queries/report/meta.sql");
 pub const VERSIONS: Query = query!("queries/report/runtime_versions.sql");
+pub const TREND: Query = query!("queries/report/trend.sql");
 pub const ERRORS: Query = query!("queries/errors.sql");
 pub const COST: Query = query!("queries/cost_per_million.sql");
 

@@ -14,6 +14,7 @@ pub mod error;
 pub mod quality;
 pub mod site;
 pub mod summary;
+pub mod trend;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -74,6 +75,13 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         data::table(&analyzer, data::ERRORS),
         data::table(&analyzer, data::VERSIONS),
     )?;
+    // Weekly medians only for data that spans weeks (most runs take hours).
+    let trend_table = if trend::spans_weeks(&meta) {
+        data::table(&analyzer, data::TREND).await?
+    } else {
+        Table::default()
+    };
+    let has_trend = trend::weeks(&trend_table) > 1;
     if samples.is_empty() {
         return Err(Error::NoSamples);
     }
@@ -109,7 +117,7 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
     let packages: BTreeSet<&str> = findings.cells.iter().map(|c| c.package.as_str()).collect();
     let common = context! {
         ..common_context(opts, &meta, &region, planned.as_ref(), &versions, nav),
-        ..context! { show_package => packages.len() > 1 }
+        ..context! { show_package => packages.len() > 1, has_trend => has_trend }
     };
 
     let mut index_charts = Vec::new();
@@ -175,6 +183,11 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         let (page, figures) = workload_page(&env, &common, w, &findings, &samples)?;
         files.extend(figures);
         files.push((format!("workload-{}.html", slug(w)), page));
+    }
+    if has_trend {
+        let (page, charts) = trend_page(&env, &common, &trend_table, opts.rule.margin)?;
+        files.extend(charts);
+        files.push(("trend.html".into(), page));
     }
     let (rows, missing) = quality::rows(&quality_table, planned.as_ref());
     let mut quality_charts = Vec::new();
@@ -323,6 +336,66 @@ fn workload_page(
     Ok((page, files))
 }
 
+/// The trend page: per (workload, metric, family) the weekly ratio, then each cell's medians.
+fn trend_page(
+    env: &minijinja::Environment<'_>,
+    common: &Value,
+    table: &Table,
+    margin: f64,
+) -> Result<(String, site::Files)> {
+    let mut files = Vec::new();
+    let mut sections = Vec::new();
+    for f in trend::families(table) {
+        let what = if f.metric == "cold_init" {
+            "cold-start Init Duration"
+        } else {
+            "warm duration"
+        };
+        let base = format!(
+            "charts/trend-{}-{}-{}",
+            slug(&f.workload),
+            slug(&f.metric),
+            slug(&f.family)
+        );
+        let ratio_chart = if f.ratio.len() > 1 {
+            let file = format!("{base}.svg");
+            let title = format!(
+                "{} · {}: x86_64 / arm64 median {what} per week",
+                f.workload, f.family
+            );
+            files.push((
+                file.clone(),
+                charts::trend::ratio(&title, &f.ratio, margin)?,
+            ));
+            Some(file)
+        } else {
+            None
+        };
+        let mut cell_charts = Vec::new();
+        for c in &f.cells {
+            let file = format!("{base}-{}-{}.svg", slug(&c.runtime), slug(&c.package));
+            let title = format!("{} ({}): median {what} per week", c.runtime, c.package);
+            let y = format!("Median {what} (ms, log)");
+            files.push((file.clone(), charts::trend::medians(&title, &y, &c.series)?));
+            cell_charts.push(file);
+        }
+        sections.push(trend::Section {
+            title: format!("{} · {} · {what}", f.workload, f.family),
+            ratio_chart,
+            cell_charts,
+        });
+    }
+    let page = site::page(
+        env,
+        "trend.html",
+        context! {
+            ..common.clone(),
+            ..context! { sections => Value::from_serialize(&sections), weeks => trend::weeks(table) }
+        },
+    )?;
+    Ok((page, files))
+}
+
 fn figure(file: String, title: &str, caption: &str, query: &'static str) -> Figure {
     Figure {
         file,
@@ -463,7 +536,7 @@ fn common_context(
         generated => chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         q => context! {
             samples => data::SAMPLES.path, cost => data::COST.path, quality => data::QUALITY.path, cpu_models => data::CPU_MODELS.path,
-            errors => data::ERRORS.path, versions => data::VERSIONS.path,
+            errors => data::ERRORS.path, versions => data::VERSIONS.path, trend => data::TREND.path,
         },
     }
 }

@@ -14,6 +14,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../templates/index.html")),
     ("workload.html", include_str!("../templates/workload.html")),
     ("quality.html", include_str!("../templates/quality.html")),
+    ("trend.html", include_str!("../templates/trend.html")),
 ];
 pub const STYLE: &str = include_str!("../templates/style.css");
 

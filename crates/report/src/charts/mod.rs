@@ -7,6 +7,7 @@ pub mod duration;
 pub mod pareto;
 pub mod speedup;
 pub mod tail;
+pub mod trend;
 pub mod versions;
 
 use plotters::coord::Shift;
