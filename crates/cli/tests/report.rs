@@ -532,3 +532,128 @@ fn chromium_loads_the_report_from_disk() {
         );
     }
 }
+
+/// The numbers of a table cell: `12.34 [12.00, 12.50]` → [12.34, 12.00, 12.50], `$0.1234` →
+/// [0.1234], `not enough data` → [].
+fn numbers(cell: &str) -> Vec<f64> {
+    cell.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .filter_map(|s| s.parse().ok())
+        .collect()
+}
+
+/// The text of every `<td>` of the row that starts with `prefix`.
+fn row_cells(html: &str, prefix: &str) -> Option<Vec<String>> {
+    let row = &html[html.find(prefix)? + prefix.len()..];
+    let row = &row[..row.find("</tr>")?];
+    Some(
+        row.split("<td")
+            .skip(1)
+            .filter_map(|c| Some(c[c.find('>')? + 1..c.find("</td>")?].to_string()))
+            .collect(),
+    )
+}
+
+/// A shipped query file run by `lambench analyze` over the run `current`.
+fn cited(data: &Path, file: &str) -> Vec<Value> {
+    let out = lambench()
+        .args(["analyze", "--data"])
+        .arg(data)
+        .args(["--run", "current", "--format", "json", "--sql", file])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn close(page: f64, sql: f64, digits: i32, what: &str) {
+    let tolerance = 0.5 * 10f64.powi(-digits) + 1e-3;
+    assert!(
+        (page - sql).abs() <= tolerance,
+        "{what}: page {page} vs query {sql}"
+    );
+}
+
+/// Issue 13, point 4: the workload pages' per-cell figures are what the queries they cite give
+/// when re-run with `lambench analyze`: percentiles and their intervals from `queries/p99.sql`,
+/// costs from `queries/cost_per_million.sql`.
+#[test]
+fn cited_queries_reproduce_the_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    fixture(&data);
+    let out = dir.path().join("site");
+    report(&data, &out, &["--run", "current"]);
+    let page = |w: &str| std::fs::read_to_string(out.join(format!("workload-{w}.html"))).unwrap();
+    let workload = page("cpu-intensive");
+    assert!(workload.contains("p99.sql") && workload.contains("cost_per_million.sql"));
+    let pages: std::collections::BTreeMap<String, String> =
+        ["cpu-intensive", "memory-intensive", "light"]
+            .into_iter()
+            .map(|w| (w.to_string(), page(w)))
+            .collect();
+    // The page names custom runtimes with their language; the shipped queries use the id.
+    let label = |runtime: &str| {
+        if runtime.starts_with("provided") {
+            format!("rust ({runtime})")
+        } else {
+            runtime.to_string()
+        }
+    };
+    let row = |r: &Value| {
+        let prefix = format!(
+            "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td>",
+            label(r["runtime"].as_str().unwrap()),
+            r["memory_mb"],
+            r["architecture"].as_str().unwrap()
+        );
+        row_cells(&pages[r["workload"].as_str().unwrap()], &prefix)
+            .unwrap_or_else(|| panic!("no row {prefix}"))
+    };
+    // Columns after the row's first three: warm n, environments, median, p90, p99, CV,
+    // p99/p50, cold n, Init median, $/1M warm, $/1M cold.
+    let p99 = cited(&data, "queries/p99.sql");
+    let mut checked = 0;
+    for r in &p99 {
+        let cells = row(r);
+        if r["start_type"] == "warm" {
+            let median = numbers(&cells[2]);
+            for (i, column) in ["p50_ms", "p50_lo_ms", "p50_hi_ms"].iter().enumerate() {
+                close(median[i], r[*column].as_f64().unwrap(), 2, column);
+            }
+            close(
+                numbers(&cells[3])[0],
+                r["p90_ms"].as_f64().unwrap(),
+                2,
+                "p90_ms",
+            );
+            assert_eq!(cells[0], r["n"].to_string(), "warm n");
+        } else {
+            close(
+                numbers(&cells[8])[0],
+                r["p50_init_ms"].as_f64().unwrap(),
+                1,
+                "p50_init_ms",
+            );
+            assert_eq!(cells[7], r["n"].to_string(), "cold n");
+        }
+        checked += 1;
+    }
+    let costs = cited(&data, "queries/cost_per_million.sql");
+    for r in &costs {
+        let cells = row(r);
+        let column = if r["start_type"] == "warm" { 9 } else { 10 };
+        close(
+            numbers(&cells[column])[0],
+            r["usd_per_million"].as_f64().unwrap(),
+            4,
+            "usd_per_million",
+        );
+        checked += 1;
+    }
+    // 147 cells × 2 architectures × (warm, cold), in both queries.
+    assert_eq!(checked, 294 * 2 * 2);
+}

@@ -34,6 +34,8 @@ pub const VERSIONS: Query = query!("queries/report/runtime_versions.sql");
 pub const TREND: Query = query!("queries/report/trend.sql");
 pub const ERRORS: Query = query!("queries/errors.sql");
 pub const COST: Query = query!("queries/cost_per_million.sql");
+/// Cited, not run: the per-cell percentiles the report computes are what it gives.
+pub const P99: Query = query!("queries/p99.sql");
 
 /// A cell: workload, runtime, package type, memory size, architecture (in the order pages are
 /// laid out). Zip and container-image functions start differently, so they are never pooled.

@@ -136,7 +136,7 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
                 file,
                 &title,
                 "Above the dashed line arm64 is faster; bars: 95% interval (environments as units); grey band: the practical margin.",
-                data::SAMPLES.path,
+                IN_RUST,
             ));
         }
     }
@@ -253,7 +253,7 @@ fn workload_page(
             file,
             &title,
             "Points on the black line are Pareto-optimal: nothing else is both cheaper and faster.",
-            data::SAMPLES.path,
+            PERCENTILES_AND_COSTS,
         ));
     }
     let groups = cold_groups(w, samples);
@@ -261,7 +261,7 @@ fn workload_page(
         let file = format!("charts/cold-{s}.svg");
         let title = format!("{w}: cold-start Init Duration");
         files.push((file.clone(), charts::cold_start::chart(&title, &groups)?));
-        figures.push(figure(file, &title, "Boxes: quartiles; whiskers: 5th–95th percentile; memory sizes pooled; blue arm64, vermillion x86_64.", data::SAMPLES.path));
+        figures.push(figure(file, &title, "Boxes: quartiles; whiskers: 5th–95th percentile; memory sizes pooled; blue arm64, vermillion x86_64.", IN_RUST));
     }
     let bars = tail_bars(&cells);
     if !bars.is_empty() {
@@ -272,7 +272,7 @@ fn workload_page(
             file,
             &title,
             "Lower is more consistent; 1.0 would be no tail at all.",
-            data::SAMPLES.path,
+            data::P99.path,
         ));
     }
     let runtimes: BTreeSet<(&str, &str)> = cells
@@ -300,7 +300,7 @@ fn workload_page(
                 file,
                 &title,
                 "Bands: 95% distribution-free interval of the median (order statistics).",
-                data::SAMPLES.path,
+                data::P99.path,
             ));
             let file = format!("charts/cost-{s}-{name}.svg");
             let title = format!("{w} · {r}: cost per million warm invocations");
@@ -395,6 +395,11 @@ fn trend_page(
     )?;
     Ok((page, files))
 }
+
+/// What computed a figure whose numbers are statistics of `samples.sql`'s rows.
+const IN_RUST: &str = "queries/report/samples.sql, statistics in crates/report/src/analysis.rs";
+/// The Pareto chart: medians from one query, costs from another.
+const PERCENTILES_AND_COSTS: &str = "queries/p99.sql (p50_ms), queries/cost_per_million.sql";
 
 fn figure(file: String, title: &str, caption: &str, query: &'static str) -> Figure {
     Figure {
@@ -535,7 +540,7 @@ fn common_context(
         confidence_pct => (1.0 - opts.rule.alpha) * 100.0,
         generated => chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         q => context! {
-            samples => data::SAMPLES.path, cost => data::COST.path, quality => data::QUALITY.path, cpu_models => data::CPU_MODELS.path,
+            samples => data::SAMPLES.path, cost => data::COST.path, p99 => data::P99.path, quality => data::QUALITY.path, cpu_models => data::CPU_MODELS.path,
             errors => data::ERRORS.path, versions => data::VERSIONS.path, trend => data::TREND.path,
         },
     }
