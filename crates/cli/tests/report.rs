@@ -104,9 +104,9 @@ fn report_files_charts_numbers_and_escaping() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    // Per workload: speedup, pareto, cold; per workload × runtime: duration and cost; runtime
+    // Per workload: speedup, pareto, cold; per workload × runtime: duration and cost in one; runtime
     // versions. No p99/p50 tail chart: 40 warm samples per cell are too few for a p99.
-    assert_eq!(charts.len(), 3 * 3 + 3 * 7 * 2 + 1, "{charts:?}");
+    assert_eq!(charts.len(), 3 * 3 + 3 * 7 + 1, "{charts:?}");
     assert!(!charts.iter().any(|c| c.to_string_lossy().contains("tail-")));
     for c in &charts {
         let text = std::fs::read_to_string(c).unwrap();
@@ -119,6 +119,29 @@ fn report_files_charts_numbers_and_escaping() {
             c.display()
         );
         assert!(text.contains("<text"), "labelled: {}", c.display());
+        // Every value axis has tick labels: at least three numbers on the y axis of the line
+        // and point charts (log axes included), on the x axis of the row charts.
+        let numbers: Vec<(f64, f64)> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter(|n| {
+                n.text()
+                    .is_some_and(|t| t.trim().replace(',', "").parse::<f64>().is_ok())
+            })
+            .filter_map(|n| {
+                Some((
+                    n.attribute("x")?.parse().ok()?,
+                    n.attribute("y")?.parse().ok()?,
+                ))
+            })
+            .collect();
+        let name = c.file_name().unwrap().to_string_lossy().into_owned();
+        let on_y = numbers.iter().filter(|(x, _)| *x < 80.0).count();
+        let rows = name.starts_with("cold-")
+            || name.starts_with("tail-")
+            || name.starts_with("runtime-versions");
+        let ticks = if rows { numbers.len() } else { on_y };
+        assert!(ticks >= 3, "{name}: {ticks} tick labels");
     }
 
     // Every page links only to files that exist (no external fetches).
@@ -530,6 +553,55 @@ fn chromium_loads_the_report_from_disk() {
             png.starts_with(b"\x89PNG") && png.len() > 20_000,
             "{page}: a real screenshot"
         );
+        // No sideways scrolling at 1,280 px: a wrapper page measures the page in a 1,280 px
+        // frame and writes the widths into its DOM, which Chromium then dumps.
+        let probe = out.join("overflow-probe.html");
+        std::fs::write(
+            &probe,
+            format!(
+                "<!doctype html><iframe id=f src=\"{page}\" style=\"width:1280px;height:900px\"></iframe>\
+                 <pre id=o>pending</pre><script>document.getElementById('f').onload=function(){{\
+                 var d=this.contentDocument.documentElement;\
+                 document.getElementById('o').textContent='widths '+d.scrollWidth+' '+d.clientWidth;}};</script>"
+            ),
+        )
+        .unwrap();
+        let dump = std::process::Command::new(chromium)
+            .args(["--headless", "--no-sandbox", "--disable-gpu"])
+            .args([
+                "--allow-file-access-from-files",
+                "--virtual-time-budget=5000",
+            ])
+            .args(["--window-size=1400,1000", "--dump-dom"])
+            .arg(format!("file://{}", probe.display()))
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&dump.stdout);
+        let widths: Vec<u32> = dom
+            .split("widths ")
+            .nth(1)
+            .and_then(|t| t.split('<').next())
+            .map(|t| {
+                t.split_whitespace()
+                    .filter_map(|w| w.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let [scroll, client] = widths[..] {
+            assert!(
+                scroll <= client,
+                "{page} is {scroll} px wide in a {client} px window"
+            );
+        } else {
+            // A browser that cannot measure (it died, or file access is refused) is not a
+            // failure of the page; the screenshot above already checked it loads.
+            assert!(
+                std::env::var("CI").is_err(),
+                "{page}: could not measure the width: {dom:.200}"
+            );
+            eprintln!("{page}: could not measure the width: {dom:.200}");
+        }
+        std::fs::remove_file(&probe).unwrap();
     }
 }
 

@@ -209,7 +209,8 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         context! {
             ..common.clone(),
             ..context! {
-                quality => Value::from_serialize(&rows),
+                attention => Value::from_serialize(rows.iter().filter(|r| !r.all_ok()).collect::<Vec<_>>()),
+                all_ok => Value::from_serialize(rows.iter().filter(|r| r.all_ok()).collect::<Vec<_>>()),
                 missing => Value::from_serialize(&missing),
                 errors => Value::from_serialize(rows_of(&errors)),
                 version_rows => Value::from_serialize(rows_of(&versions)),
@@ -293,23 +294,14 @@ fn workload_page(
             (format!("{r} ({p})"), format!("{}-{}", slug(r), slug(p)))
         };
         if rc.iter().any(|c| c.median.is_some()) {
-            let file = format!("charts/duration-{s}-{name}.svg");
-            let title = format!("{w} · {r}: median warm duration");
-            files.push((file.clone(), charts::duration::chart(&title, &rc)?));
+            let file = format!("charts/memory-{s}-{name}.svg");
+            let title = format!("{w} · {r}: duration and cost by memory size");
+            files.push((file.clone(), charts::memory::chart(&title, &rc)?));
             figures.push(figure(
                 file,
                 &title,
-                "Bands: 95% distribution-free interval of the median (order statistics).",
-                data::P99.path,
-            ));
-            let file = format!("charts/cost-{s}-{name}.svg");
-            let title = format!("{w} · {r}: cost per million warm invocations");
-            files.push((file.clone(), charts::cost::chart(&title, &rc)?));
-            figures.push(figure(
-                file,
-                &title,
-                "Price model × mean Billed Duration + request charge.",
-                data::COST.path,
+                "Solid, left axis: median warm duration, band: its 95% distribution-free interval (order statistics); dashed, right axis: price model × mean Billed Duration + request charge.",
+                MEDIANS_AND_COSTS,
             ));
         }
     }
@@ -400,6 +392,9 @@ fn trend_page(
 const IN_RUST: &str = "queries/report/samples.sql, statistics in crates/report/src/analysis.rs";
 /// The Pareto chart: medians from one query, costs from another.
 const PERCENTILES_AND_COSTS: &str = "queries/p99.sql (p50_ms), queries/cost_per_million.sql";
+/// The duration-and-cost chart: medians with their intervals, and costs.
+const MEDIANS_AND_COSTS: &str =
+    "queries/p99.sql (p50_ms, p50_lo_ms, p50_hi_ms), queries/cost_per_million.sql";
 
 fn figure(file: String, title: &str, caption: &str, query: &'static str) -> Figure {
     Figure {

@@ -81,6 +81,19 @@ pub struct Row {
     pub flag: &'static str,
 }
 
+impl Row {
+    /// Nothing to look at: the plan met, nothing failed, throttled or came back with the wrong
+    /// kind of start, one CPU model. The page folds these into one line.
+    pub fn all_ok(&self) -> bool {
+        self.flag.is_empty()
+            && self.failed == 0
+            && self.throttled == 0
+            && self.cold_came_back_warm == 0
+            && self.warm_came_back_cold == 0
+            && self.cpu_models.is_none()
+    }
+}
+
 /// Rows from `quality.sql`, judged against the plan, and the planned cells with no data.
 pub fn rows(table: &Table, planned: Option<&Planned>) -> (Vec<Row>, Vec<Row>) {
     let int = |r, c| table.get(r, c).as_f64().unwrap_or(0.0) as i64;

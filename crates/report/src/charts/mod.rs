@@ -2,8 +2,7 @@
 //! units on every axis, sized to be legible at the width the pages show them (720 px).
 
 pub mod cold_start;
-pub mod cost;
-pub mod duration;
+pub mod memory;
 pub mod pareto;
 pub mod speedup;
 pub mod tail;
@@ -11,6 +10,7 @@ pub mod trend;
 pub mod versions;
 
 use plotters::coord::Shift;
+use plotters::coord::combinators::{BindKeyPoints, LogCoord, WithKeyPoints};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
@@ -75,6 +75,39 @@ pub fn log_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
         return 1.0..10.0;
     }
     (lo / 1.25)..(hi * 1.25).max(lo * 1.5)
+}
+
+/// Tick values for a log axis over `range`: 1, 2 and 5 of each decade, or every integer
+/// multiple when the range spans too little for three of those. Plotters labels only powers
+/// of ten on its own, which left most log charts with one or two labelled ticks.
+pub fn log_ticks(range: &std::ops::Range<f64>) -> Vec<f64> {
+    let (lo, hi) = (range.start.max(f64::MIN_POSITIVE), range.end);
+    let ticks = |steps: &[f64]| -> Vec<f64> {
+        let mut out = Vec::new();
+        let mut decade = 10f64.powi(lo.log10().floor() as i32);
+        while decade <= hi {
+            out.extend(
+                steps
+                    .iter()
+                    .map(|s| s * decade)
+                    .filter(|v| *v >= lo && *v <= hi),
+            );
+            decade *= 10.0;
+        }
+        out
+    };
+    let coarse = ticks(&[1.0, 2.0, 5.0]);
+    if coarse.len() >= 3 {
+        coarse
+    } else {
+        ticks(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
+    }
+}
+
+/// A log axis over `range` with [`log_ticks`] as its labelled ticks.
+pub fn log_axis(range: std::ops::Range<f64>) -> WithKeyPoints<LogCoord<f64>> {
+    let ticks = log_ticks(&range);
+    range.log_scale().with_key_points(ticks)
 }
 
 /// Compact numbers for log axes.

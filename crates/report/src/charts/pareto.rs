@@ -21,16 +21,18 @@ pub fn front(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
 }
 
 pub fn chart(title: &str, cells: &[&CellStats]) -> Result<String> {
-    let pts: Vec<(f64, f64, &str)> = cells
+    let pts: Vec<(f64, f64, &str, String)> = cells
         .iter()
         .filter_map(|c| {
-            c.usd_per_million
-                .zip(c.median)
-                .map(|(u, m)| (u, m.value, c.architecture.as_str()))
+            c.usd_per_million.zip(c.median).map(|(u, m)| {
+                let label = format!("{} {} MB", c.runtime, c.memory_mb);
+                (u, m.value, c.architecture.as_str(), label)
+            })
         })
         .collect();
     let x = zero_range(pts.iter().map(|p| p.0));
     let y = log_range(pts.iter().map(|p| p.1));
+    let y_log = (y.start.log10(), y.end.log10());
     let front = front(&pts.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>());
     render(title, (WIDTH, 440), |root| {
         let mut chart = ChartBuilder::on(root)
@@ -38,7 +40,7 @@ pub fn chart(title: &str, cells: &[&CellStats]) -> Result<String> {
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(64)
-            .build_cartesian_2d(x, y.log_scale())?;
+            .build_cartesian_2d(x, super::log_axis(y))?;
         chart
             .configure_mesh()
             .x_desc("USD per 1M warm invocations")
@@ -71,6 +73,27 @@ pub fn chart(title: &str, cells: &[&CellStats]) -> Result<String> {
             .draw_series(LineSeries::new(steps, BLACK.stroke_width(1)))?
             .label("Pareto front")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK));
+        // The front's points are the choices worth naming: runtime and memory size beside each,
+        // skipping a point that would print over the last label (nearly the same median).
+        let span = (y_log.1 - y_log.0).max(1e-9);
+        let mut last: Option<f64> = None;
+        let mut labels = Vec::new();
+        for f in &front {
+            let Some(p) = pts.iter().find(|p| (p.0, p.1) == *f) else {
+                continue;
+            };
+            let at = p.1.log10();
+            if last.is_some_and(|l| (l - at).abs() < 0.05 * span) {
+                continue;
+            }
+            last = Some(at);
+            labels.push(Text::new(
+                format!("{} ({})", p.3, p.2),
+                (p.0, p.1),
+                (FONT, 11).into_font().color(&BLACK.mix(0.8)),
+            ));
+        }
+        chart.draw_series(labels)?;
         super::legend(&mut chart, SeriesLabelPosition::UpperRight)
     })
 }

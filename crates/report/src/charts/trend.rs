@@ -50,7 +50,7 @@ pub fn medians(title: &str, y_desc: &str, series: &[Series]) -> Result<String> {
             .margin(10)
             .x_label_area_size(40)
             .y_label_area_size(64)
-            .build_cartesian_2d(x.clone(), y.log_scale())?;
+            .build_cartesian_2d(x.clone(), super::log_axis(y))?;
         chart
             .configure_mesh()
             .x_desc("Week")
