@@ -85,6 +85,8 @@ fn report_files_charts_numbers_and_escaping() {
         stdout.contains("against baseline old: 0 regressions"),
         "{stdout}"
     );
+    // The old run was 30% slower: this one's improvements are listed one per line.
+    assert!(stdout.contains("  improvement: cpu-intensive "), "{stdout}");
 
     let matrix = Matrix::builtin().unwrap();
     for w in matrix.workloads.keys() {
@@ -501,11 +503,23 @@ fn chromium_loads_the_report_from_disk() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     fixture(&data);
+    // A second part two weeks later, so the site has its trend page too.
+    let mut later = synthetic::invocations(&Matrix::builtin().unwrap(), 8, 40, 9);
+    for r in &mut later {
+        r.invoked_at_us += 14 * 86_400 * 1_000_000;
+    }
+    parquet_out::write_part(&data, "current", "part-1", &later).unwrap();
     let out = dir.path().join("site");
     report(&data, &out, &["--run", "current"]);
     let shot = std::env::var_os("LAMBENCH_SCREENSHOT")
         .map_or_else(|| dir.path().join("shot.png"), std::path::PathBuf::from);
-    for page in ["index.html", "workload-cpu-intensive.html", "quality.html"] {
+    let pages = [
+        "index.html",
+        "workload-cpu-intensive.html",
+        "trend.html",
+        "quality.html",
+    ];
+    for page in pages {
         let url = format!("file://{}", out.join(page).display());
         let browse = || {
             std::process::Command::new(chromium)

@@ -276,9 +276,14 @@ impl Summary {
             count("equivalent"),
             count("inconclusive") + count("not_enough_data"),
         );
-        for e in self.regressions() {
+        let changed = self
+            .baseline
+            .iter()
+            .filter(|e| e.verdict == "regression" || e.verdict == "improvement");
+        for e in changed {
             out.push_str(&format!(
-                "  regression: {} {} {} MB {}: {}\n",
+                "  {}: {} {} {} MB {}: {}\n",
+                e.verdict,
                 e.workload,
                 e.runtime,
                 e.memory_mb.unwrap_or(0),
