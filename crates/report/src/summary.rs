@@ -245,7 +245,25 @@ impl Summary {
             .filter(|e| e.scope == "family")
             .collect();
         if families.is_empty() {
-            return "no samples of both architectures: no arm64 vs x86_64 verdict\n".into();
+            let mut out =
+                String::from("no samples of both architectures: no arm64 vs x86_64 verdict\n");
+            if !self.recommendations.is_empty() {
+                out.push_str("memory size to pick (balanced: smallest cost/max-cost + duration/max-duration):\n");
+            }
+            for r in &self.recommendations {
+                out.push_str(&format!(
+                    "  {:<18} {:<16} {:<7} balanced {} MB ({:.1} ms median, ${:.4} per 1M), cheapest {} MB, fastest {} MB\n",
+                    r.workload,
+                    r.runtime,
+                    r.architecture,
+                    r.balanced_mb,
+                    r.balanced_median_ms,
+                    r.balanced_usd_per_million,
+                    r.cheapest_mb,
+                    r.fastest_mb
+                ));
+            }
+            return out;
         }
         let runtimes = self
             .verdicts
@@ -313,5 +331,43 @@ fn entry_text(e: &Entry) -> String {
     match (e.ratio, e.ci_low, e.ci_high) {
         (Some(r), Some(lo), Some(hi)) => format!("{metric} {r:.2} [{lo:.2}, {hi:.2}] {verdict}"),
         _ => format!("{metric}: {verdict}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_architecture_still_gets_the_memory_size_to_pick() {
+        let summary = Summary {
+            format: 2,
+            margin: 0.05,
+            alpha: 0.05,
+            correction: "benjamini-hochberg",
+            verdicts: Vec::new(),
+            baseline_run: None,
+            baseline: Vec::new(),
+            recommendations: vec![Recommendation {
+                workload: "cpu-intensive".into(),
+                runtime: "python3.12".into(),
+                package: "zip".into(),
+                architecture: "x86_64".into(),
+                cheapest_mb: 512,
+                fastest_mb: 1769,
+                balanced_mb: 1024,
+                balanced_median_ms: 456.8,
+                balanced_usd_per_million: 12.48,
+            }],
+        };
+        let text = summary.terminal();
+        assert!(
+            text.starts_with("no samples of both architectures"),
+            "{text}"
+        );
+        assert!(
+            text.contains("python3.12       x86_64  balanced 1024 MB (456.8 ms median, $12.4800 per 1M), cheapest 512 MB, fastest 1769 MB"),
+            "{text}"
+        );
     }
 }
