@@ -43,10 +43,16 @@ fn report(data: &Path, out: &Path, extra: &[&str]) -> String {
 }
 
 fn query(data: &Path, sql: &str) -> Vec<Value> {
+    analyze_current(data, &["--query", sql])
+}
+
+/// `lambench analyze --run current --format json ARGS` over `data`, as JSON rows.
+fn analyze_current(data: &Path, args: &[&str]) -> Vec<Value> {
     let out = lambench()
         .args(["analyze", "--data"])
         .arg(data)
-        .args(["--run", "current", "--format", "json", "--query", sql])
+        .args(["--run", "current", "--format", "json"])
+        .args(args)
         .output()
         .unwrap();
     assert!(
@@ -641,18 +647,7 @@ fn row_cells(html: &str, prefix: &str) -> Option<Vec<String>> {
 
 /// A shipped query file run by `lambench analyze` over the run `current`.
 fn cited(data: &Path, file: &str) -> Vec<Value> {
-    let out = lambench()
-        .args(["analyze", "--data"])
-        .arg(data)
-        .args(["--run", "current", "--format", "json", "--sql", file])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    analyze_current(data, &["--sql", file])
 }
 
 fn close(page: f64, sql: f64, digits: i32, what: &str) {

@@ -110,6 +110,36 @@ pub fn log_axis(range: std::ops::Range<f64>) -> WithKeyPoints<LogCoord<f64>> {
     range.log_scale().with_key_points(ticks)
 }
 
+/// A ratio axis around `values` that always shows the practical margin [1/(1+m), 1+m].
+pub fn ratio_range(values: impl Iterator<Item = f64>, margin: f64) -> std::ops::Range<f64> {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((1.0 / (1.0 + margin), 1.0 + margin), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    let pad = (hi - lo).max(0.1) * 0.1;
+    (lo - pad)..(hi + pad)
+}
+
+/// The practical margin as a grey band and 1.0 as a dashed line, on a ratio chart.
+pub fn margin_band<'a, 'b: 'a>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    x: &std::ops::Range<f64>,
+    margin: f64,
+) -> DrawResult {
+    chart.draw_series(std::iter::once(Rectangle::new(
+        [(x.start, 1.0 / (1.0 + margin)), (x.end, 1.0 + margin)],
+        BLACK.mix(0.08).filled(),
+    )))?;
+    chart.draw_series(DashedLineSeries::new(
+        [(x.start, 1.0), (x.end, 1.0)],
+        6,
+        4,
+        BLACK.mix(0.6).stroke_width(1),
+    ))?;
+    Ok(())
+}
+
 /// Compact numbers for log axes.
 pub fn number_label(v: &f64) -> String {
     if *v == 0.0 {

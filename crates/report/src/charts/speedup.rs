@@ -13,13 +13,12 @@ pub fn chart(title: &str, comparisons: &[&Comparison], margin: f64) -> Result<St
     let (labels, pos) = memory_axis(with.iter().map(|c| c.memory_mb));
     let n = labels.len().max(1);
     let x = -0.5f64..(n as f64 - 0.5);
-    let (lo, hi) = with
-        .iter()
-        .filter_map(|c| c.speedup)
-        .fold((1.0 / (1.0 + margin), 1.0 + margin), |(lo, hi), s| {
-            (lo.min(s.lo), hi.max(s.hi))
-        });
-    let pad = (hi - lo).max(0.1) * 0.1;
+    let y = super::ratio_range(
+        with.iter()
+            .filter_map(|c| c.speedup)
+            .flat_map(|s| [s.lo, s.hi]),
+        margin,
+    );
     let mut runtimes: Vec<&str> = with.iter().map(|c| c.runtime.as_str()).collect();
     runtimes.dedup();
     runtimes.sort_unstable();
@@ -30,7 +29,7 @@ pub fn chart(title: &str, comparisons: &[&Comparison], margin: f64) -> Result<St
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(64)
-            .build_cartesian_2d(x.clone(), (lo - pad)..(hi + pad))?;
+            .build_cartesian_2d(x.clone(), y)?;
         chart
             .configure_mesh()
             .x_desc("Memory (MB)")
@@ -41,16 +40,7 @@ pub fn chart(title: &str, comparisons: &[&Comparison], margin: f64) -> Result<St
             .x_label_formatter(&|x| category(&labels, *x))
             .label_style((FONT, 13))
             .draw()?;
-        chart.draw_series(std::iter::once(Rectangle::new(
-            [(x.start, 1.0 / (1.0 + margin)), (x.end, 1.0 + margin)],
-            BLACK.mix(0.08).filled(),
-        )))?;
-        chart.draw_series(DashedLineSeries::new(
-            [(x.start, 1.0), (x.end, 1.0)],
-            6,
-            4,
-            BLACK.mix(0.6).stroke_width(1),
-        ))?;
+        super::margin_band(&mut chart, &x, margin)?;
         for (i, runtime) in runtimes.iter().enumerate() {
             let color = SERIES[i % SERIES.len()];
             let pts: Vec<_> = with

@@ -85,19 +85,14 @@ pub fn medians(title: &str, y_desc: &str, series: &[Series]) -> Result<String> {
 /// practical margin as a grey band.
 pub fn ratio(title: &str, points: &[(f64, f64)], margin: f64) -> Result<String> {
     let x = day_range(points.iter().map(|p| p.0));
-    let (lo, hi) = points
-        .iter()
-        .fold((1.0 / (1.0 + margin), 1.0 + margin), |(lo, hi), p| {
-            (lo.min(p.1), hi.max(p.1))
-        });
-    let pad = (hi - lo).max(0.1) * 0.1;
+    let y = super::ratio_range(points.iter().map(|p| p.1), margin);
     render(title, (WIDTH, HEIGHT), |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FONT, 16))
             .margin(10)
             .x_label_area_size(40)
             .y_label_area_size(64)
-            .build_cartesian_2d(x.clone(), (lo - pad)..(hi + pad))?;
+            .build_cartesian_2d(x.clone(), y)?;
         chart
             .configure_mesh()
             .x_desc("Week")
@@ -109,16 +104,7 @@ pub fn ratio(title: &str, points: &[(f64, f64)], margin: f64) -> Result<String> 
             .y_label_formatter(&|v| format!("{v:.2}"))
             .label_style((FONT, 12))
             .draw()?;
-        chart.draw_series(std::iter::once(Rectangle::new(
-            [(x.start, 1.0 / (1.0 + margin)), (x.end, 1.0 + margin)],
-            BLACK.mix(0.08).filled(),
-        )))?;
-        chart.draw_series(DashedLineSeries::new(
-            [(x.start, 1.0), (x.end, 1.0)],
-            6,
-            4,
-            BLACK.mix(0.6).stroke_width(1),
-        ))?;
+        super::margin_band(&mut chart, &x, margin)?;
         chart.draw_series(LineSeries::new(
             points.iter().copied(),
             BLACK.stroke_width(2),
