@@ -14,8 +14,8 @@ SELECT
   CASE WHEN restore_duration_ms IS NOT NULL THEN 'restore' ELSE 'init' END AS phase,
   count(*) AS n,
   round(percentile_cont(0.5) WITHIN GROUP (ORDER BY coalesce(init_duration_ms, restore_duration_ms)), 3) AS p50_ms,
-  round(quantile_ci_lower(coalesce(init_duration_ms, restore_duration_ms), 0.5, 0.95), 3) AS p50_lo_ms,
-  round(quantile_ci_upper(coalesce(init_duration_ms, restore_duration_ms), 0.5, 0.95), 3) AS p50_hi_ms,
+  round(get_field(quantile_ci(coalesce(init_duration_ms, restore_duration_ms), 0.5, 0.95), 'lower'), 3) AS p50_lo_ms,
+  round(get_field(quantile_ci(coalesce(init_duration_ms, restore_duration_ms), 0.5, 0.95), 'upper'), 3) AS p50_hi_ms,
   round(percentile_cont(0.99) WITHIN GROUP (ORDER BY coalesce(init_duration_ms, restore_duration_ms)), 3) AS p99_ms,
   round(min(coalesce(init_duration_ms, restore_duration_ms)), 3) AS min_ms,
   round(max(coalesce(init_duration_ms, restore_duration_ms)), 3) AS max_ms

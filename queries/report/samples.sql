@@ -14,7 +14,7 @@ SELECT
   coalesce(package_type, 'not recorded') AS package_type,
   architecture,
   memory_mb,
-  start_type,
+  start_type = 'cold' AS cold,
   duration_ms,
   billed_duration_ms + coalesce(billed_restore_duration_ms, 0) AS billed_ms,
   init_duration_ms,

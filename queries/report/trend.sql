@@ -29,8 +29,8 @@ SELECT
   week,
   count(ms) AS n,
   round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), 3) AS p50_ms,
-  round(quantile_ci_lower(ms, 0.5, 0.95), 3) AS p50_lo_ms,
-  round(quantile_ci_upper(ms, 0.5, 0.95), 3) AS p50_hi_ms
+  round(get_field(quantile_ci(ms, 0.5, 0.95), 'lower'), 3) AS p50_lo_ms,
+  round(get_field(quantile_ci(ms, 0.5, 0.95), 'upper'), 3) AS p50_hi_ms
 FROM s
 WHERE ms IS NOT NULL
 GROUP BY workload, runtime, language, package_type, architecture, metric, week

@@ -15,5 +15,7 @@ pub mod synthetic;
 pub mod udf;
 
 pub use error::{Error, Result};
-pub use session::{Analyzer, QueryResult, SqlOrigin};
+pub use session::{
+    ALL_RUNS_TABLE, Analyzer, Batches, ENVIRONMENTS_VIEW, QueryResult, SqlOrigin, TABLE,
+};
 pub use source::DataLocation;

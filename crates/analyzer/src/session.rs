@@ -6,10 +6,13 @@ use std::sync::Arc;
 
 use arrow::array::RecordBatch;
 use arrow::datatypes::{DataType, SchemaRef};
+use datafusion::datasource::MemTable;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::ListingOptions;
 use datafusion::error::DataFusionError;
+use datafusion::execution::SendableRecordBatchStream;
 use datafusion::prelude::{SessionConfig, SessionContext};
+use futures::StreamExt;
 use lambench_model::record::{RUN_ID_COLUMN, file_schema};
 
 use crate::error::{Error, Result};
@@ -20,6 +23,10 @@ use crate::udf;
 pub const TABLE: &str = "invocations";
 /// The same data without the `--run` filter, for queries that compare runs.
 pub const ALL_RUNS_TABLE: &str = "invocations_all_runs";
+/// Per (cell, execution environment, round, CPU) counts of `invocations`, as a view.
+pub const ENVIRONMENTS_VIEW: &str = "environments";
+/// The view's query, in one home with the report's other queries.
+const ENVIRONMENTS_SQL: &str = include_str!("../../../queries/report/environments.sql");
 
 /// Where a SQL text came from, for error messages.
 #[derive(Debug, Clone)]
@@ -47,6 +54,22 @@ pub struct QueryResult {
 impl QueryResult {
     pub fn num_rows(&self) -> usize {
         self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
+/// A query's result as it is computed ([`Analyzer::stream`]).
+pub struct Batches<'a> {
+    analyzer: &'a Analyzer,
+    inner: SendableRecordBatchStream,
+}
+
+impl Batches<'_> {
+    /// The next batch; `None` at the end. Errors are explained as [`Analyzer::query`]'s are.
+    pub async fn next(&mut self) -> Option<Result<RecordBatch>> {
+        match self.inner.next().await? {
+            Ok(batch) => Some(Ok(batch)),
+            Err(e) => Some(Err(self.analyzer.explain_failure(&e).await)),
+        }
     }
 }
 
@@ -103,6 +126,13 @@ impl Analyzer {
             None => format!("CREATE VIEW {TABLE} AS SELECT * FROM {ALL_RUNS_TABLE}"),
         };
         ctx.sql(&view).await.map_err(|e| execution_error(&e))?;
+        let environments = format!(
+            "CREATE VIEW {ENVIRONMENTS_VIEW} AS {}",
+            ENVIRONMENTS_SQL.trim().trim_end_matches(';')
+        );
+        ctx.sql(&environments)
+            .await
+            .map_err(|e| execution_error(&e))?;
         Ok(Analyzer {
             ctx,
             location: location.clone(),
@@ -121,6 +151,40 @@ impl Analyzer {
             Ok(batches) => Ok(QueryResult { schema, batches }),
             Err(e) => Err(self.explain_failure(&e).await),
         }
+    }
+
+    /// Plans one SQL statement and runs it as a stream of batches, for callers that fold a
+    /// large result as it arrives instead of holding all of it (the report's samples).
+    pub async fn stream(&self, sql: &str, origin: &SqlOrigin) -> Result<Batches<'_>> {
+        let df = self
+            .ctx
+            .sql(sql)
+            .await
+            .map_err(|e| plan_error(&e, origin))?;
+        match df.execute_stream().await {
+            Ok(inner) => Ok(Batches {
+                analyzer: self,
+                inner,
+            }),
+            Err(e) => Err(self.explain_failure(&e).await),
+        }
+    }
+
+    /// Computes a view once and puts the result in its place, for callers that run several
+    /// queries over it (the report's quality and CPU tables over `environments`).
+    pub async fn materialise(&self, view: &str) -> Result<()> {
+        let result = self
+            .query(&format!("SELECT * FROM {view}"), &SqlOrigin::Inline)
+            .await?;
+        let table = MemTable::try_new(result.schema, vec![result.batches])
+            .map_err(|e| execution_error(&e))?;
+        self.ctx
+            .deregister_table(view)
+            .map_err(|e| execution_error(&e))?;
+        self.ctx
+            .register_table(view, Arc::new(table))
+            .map_err(|e| execution_error(&e))?;
+        Ok(())
     }
 
     /// The underlying DataFusion context, for callers that build DataFrames directly.

@@ -9,7 +9,7 @@
 //!   (`lambench_model::stats::verdict`).
 //! - Power-Tuning-style memory recommendations from the point estimates.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use lambench_model::price::PriceTable;
 use lambench_model::stats::contrast::{self, Contrast, Scale, Unit};
@@ -191,7 +191,6 @@ pub fn family(language: &str) -> String {
 
 /// Groups a cell's warm samples by (round, environment) and summarises each unit.
 pub fn units(key: &CellKey, s: &Samples, region: &str) -> CellUnits {
-    let mut groups: HashMap<(Option<i32>, u32), Vec<usize>> = HashMap::new();
     let mut warm = Vec::new();
     let mut cost = Vec::new();
     let price = |billed_ms: f64| {
@@ -199,46 +198,42 @@ pub fn units(key: &CellKey, s: &Samples, region: &str) -> CellUnits {
             .invocation_cost(&key.architecture, key.memory_mb as f64, billed_ms, region)
             .ok()
     };
-    let mut clustered = true;
+    let unit = |stratum: Option<i32>, value: f64| Unit { stratum, value };
+    // Samples with an environment as (round, environment, sample), sorted so each unit's
+    // samples are adjacent: one sort instead of a map of vectors.
+    let mut placed: Vec<(Option<i32>, u32, u32)> = Vec::with_capacity(s.warm_at.len());
     for (i, (round, env)) in s.warm_at.iter().enumerate() {
         match env {
-            Some(env) => groups.entry((*round, *env)).or_default().push(i),
+            Some(env) => placed.push((*round, *env, i as u32)),
             None => {
-                clustered = false;
-                warm.push(Unit {
-                    stratum: *round,
-                    value: s.warm_ms[i],
-                });
-                if let Some(c) = price(s.warm_billed_ms[i]) {
-                    cost.push(Unit {
-                        stratum: *round,
-                        value: c,
-                    });
-                }
+                warm.push(unit(*round, s.warm_ms[i]));
+                cost.extend(price(s.warm_billed_ms[i]).map(|c| unit(*round, c)));
             }
         }
     }
+    let clustered = placed.len() == s.warm_at.len();
+    placed.sort_unstable();
+    let mut groups: Vec<&[(Option<i32>, u32, u32)]> =
+        placed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)).collect();
     // In (round, id) order, so sums do not depend on the order rows arrived in.
-    let mut groups: Vec<_> = groups.into_iter().collect();
-    groups.sort_by(|((ra, a), _), ((rb, b), _)| {
-        (ra, &s.environments[*a as usize]).cmp(&(rb, &s.environments[*b as usize]))
+    groups.sort_by(|a, b| {
+        (a[0].0, &s.environments[a[0].1 as usize]).cmp(&(b[0].0, &s.environments[b[0].1 as usize]))
     });
-    for ((round, _), members) in groups {
-        let durations: Vec<f64> = members.iter().map(|&i| s.warm_ms[i]).collect();
-        if let Some(m) = stats::median(&durations) {
-            warm.push(Unit {
-                stratum: round,
-                value: m,
-            });
+    let mut durations = Vec::new();
+    for members in groups {
+        let round = members[0].0;
+        durations.clear();
+        durations.extend(members.iter().map(|m| s.warm_ms[m.2 as usize]));
+        durations.sort_unstable_by(f64::total_cmp);
+        if let Some(m) = quantile_sorted(&durations, 0.5) {
+            warm.push(unit(round, m));
         }
-        let billed =
-            members.iter().map(|&i| s.warm_billed_ms[i]).sum::<f64>() / members.len() as f64;
-        if let Some(c) = price(billed) {
-            cost.push(Unit {
-                stratum: round,
-                value: c,
-            });
-        }
+        let billed = members
+            .iter()
+            .map(|m| s.warm_billed_ms[m.2 as usize])
+            .sum::<f64>()
+            / members.len() as f64;
+        cost.extend(price(billed).map(|c| unit(round, c)));
     }
     let init = s
         .init_ms
@@ -277,12 +272,16 @@ pub fn cell_stats(key: &CellKey, s: &Samples, u: &CellUnits, region: &str) -> Ce
             .ok()
             .map(|c| c * 1e6)
     };
-    let mut warm = s.warm_ms.clone();
-    warm.sort_by(f64::total_cmp);
-    let mut init = s.init_ms.clone();
-    init.sort_by(f64::total_cmp);
-    let mut restore = s.restore_ms.clone();
-    restore.sort_by(f64::total_cmp);
+    let sorted = |v: &[f64]| {
+        let mut v = v.to_vec();
+        v.sort_unstable_by(f64::total_cmp);
+        v
+    };
+    let (warm, init, restore) = (
+        sorted(&s.warm_ms),
+        sorted(&s.init_ms),
+        sorted(&s.restore_ms),
+    );
     let tail_ratio = (warm.len() >= TAIL_MIN_SAMPLES)
         .then(|| Some(quantile_sorted(&warm, 0.99)? / quantile_sorted(&warm, 0.5)?))
         .flatten()

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use arrow::array::{Array, AsArray, BooleanArray, Float64Array, RecordBatch, StringViewArray};
 use arrow::compute::cast;
 use arrow::datatypes::{DataType, Float64Type, Int64Type};
 use lambench_analyzer::{Analyzer, SqlOrigin};
@@ -28,6 +28,8 @@ macro_rules! query {
 
 pub const SAMPLES: Query = query!("queries/report/samples.sql");
 pub const QUALITY: Query = query!("queries/report/quality.sql");
+/// The view `quality.sql` and `cpu_models.sql` read (registered by the analyzer).
+pub const ENVIRONMENTS_VIEW: &str = lambench_analyzer::ENVIRONMENTS_VIEW;
 pub const CPU_MODELS: Query = query!("queries/report/cpu_models.sql");
 pub const META: Query = query!("queries/report/meta.sql");
 pub const VERSIONS: Query = query!("queries/report/runtime_versions.sql");
@@ -76,6 +78,11 @@ pub struct Samples {
 impl Samples {
     pub fn push_warm(&mut self, ms: f64, billed: f64, round: Option<i32>, env: Option<&str>) {
         let env = env.map(|id| self.intern(id));
+        self.push_warm_at(ms, billed, round, env);
+    }
+
+    /// A warm sample whose environment is already interned (its index in `environments`).
+    fn push_warm_at(&mut self, ms: f64, billed: f64, round: Option<i32>, env: Option<u32>) {
         self.warm_ms.push(ms);
         self.warm_billed_ms.push(billed);
         self.warm_at.push((round, env));
@@ -141,13 +148,6 @@ impl Value {
             _ => "",
         }
     }
-}
-
-async fn run(analyzer: &Analyzer, q: Query) -> Result<Vec<RecordBatch>> {
-    Ok(analyzer
-        .query(q.sql, &SqlOrigin::File(q.path.into()))
-        .await?
-        .batches)
 }
 
 /// Runs a query and returns its rows as a [`Table`].
@@ -225,21 +225,19 @@ fn values(col: &dyn Array) -> Result<Vec<Value>> {
 
 /// A column as string views (the table's string type, so usually no cast; values borrowed,
 /// not copied per row).
-fn strings(batch: &RecordBatch, name: &str) -> Result<ArrayRef> {
+fn strings(batch: &RecordBatch, name: &str) -> Result<StringViewArray> {
     let col = column(batch, name)?;
-    if col.data_type() == &DataType::Utf8View {
-        return Ok(col.clone());
-    }
-    Ok(cast(col.as_ref(), &DataType::Utf8View)?)
+    let col = if col.data_type() == &DataType::Utf8View {
+        col.clone()
+    } else {
+        cast(col.as_ref(), &DataType::Utf8View)?
+    };
+    Ok(col.as_string_view().clone())
 }
 
-fn floats(batch: &RecordBatch, name: &str) -> Result<Vec<Option<f64>>> {
-    let col = column(batch, name)?;
-    let c = cast(col.as_ref(), &DataType::Float64)?;
-    let a = c.as_primitive::<Float64Type>();
-    Ok((0..a.len())
-        .map(|i| (!a.is_null(i)).then(|| a.value(i)))
-        .collect())
+fn floats(batch: &RecordBatch, name: &str) -> Result<Float64Array> {
+    let col = cast(column(batch, name)?.as_ref(), &DataType::Float64)?;
+    Ok(col.as_primitive::<Float64Type>().clone())
 }
 
 fn column<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a arrow::array::ArrayRef> {
@@ -249,87 +247,141 @@ fn column<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a arrow::array::Ar
     })
 }
 
-/// Every cell's samples (from `samples.sql`). Rows arrive grouped by cell (one Parquet part
-/// per cell and round), so the cell is looked up only when the key changes.
-pub async fn samples(analyzer: &Analyzer) -> Result<BTreeMap<CellKey, Samples>> {
-    let mut cells: BTreeMap<CellKey, Samples> = BTreeMap::new();
-    for batch in run(analyzer, SAMPLES).await? {
-        let (w, r, l, p, a, s, e) = (
-            strings(&batch, "workload")?,
-            strings(&batch, "runtime")?,
-            strings(&batch, "language")?,
-            strings(&batch, "package_type")?,
-            strings(&batch, "architecture")?,
-            strings(&batch, "start_type")?,
-            strings(&batch, "environment_id")?,
-        );
-        let (w, r, l, p, a, s, e) = (
-            w.as_string_view(),
-            r.as_string_view(),
-            l.as_string_view(),
-            p.as_string_view(),
-            a.as_string_view(),
-            s.as_string_view(),
-            e.as_string_view(),
-        );
-        let memory = floats(&batch, "memory_mb")?;
-        let duration = floats(&batch, "duration_ms")?;
-        let billed = floats(&batch, "billed_ms")?;
-        let init = floats(&batch, "init_duration_ms")?;
-        let restore = floats(&batch, "restore_duration_ms")?;
-        let round = floats(&batch, "stratum")?;
-        let mut current: Option<(CellKey, Samples)> = None;
-        for i in 0..batch.num_rows() {
-            let memory_mb = memory[i].unwrap_or(0.0) as i64;
-            let same = current.as_ref().is_some_and(|(k, _)| {
-                k.memory_mb == memory_mb
-                    && k.workload == w.value(i)
-                    && k.runtime == r.value(i)
-                    && k.package == p.value(i)
-                    && k.architecture == a.value(i)
-            });
-            if !same {
-                if let Some((k, cell)) = current.take() {
-                    cells.insert(k, cell);
-                }
-                let key = CellKey {
-                    workload: w.value(i).to_string(),
-                    runtime: r.value(i).to_string(),
-                    package: p.value(i).to_string(),
-                    memory_mb,
-                    architecture: a.value(i).to_string(),
-                };
-                let mut cell = cells.remove(&key).unwrap_or_default();
-                if cell.language.is_empty() {
-                    cell.language = l.value(i).to_string();
-                }
-                current = Some((key, cell));
-            }
-            let Some((_, cell)) = current.as_mut() else {
-                continue;
-            };
-            let round = round[i].map(|r| r as i32);
-            if s.value(i) == "cold" {
-                if let Some(v) = restore[i] {
-                    cell.restore_ms.push(v);
-                }
-                match (init[i], billed[i]) {
-                    (Some(v), Some(b)) => cell.push_cold(v, b, round),
-                    (Some(v), None) => {
-                        cell.init_ms.push(v);
-                        cell.init_rounds.push(round);
-                    }
-                    (None, Some(b)) => cell.cold_billed_ms.push(b),
-                    (None, None) => {}
-                }
-            } else if let (Some(v), Some(b)) = (duration[i], billed[i]) {
-                let env = (!e.is_null(i)).then(|| e.value(i));
-                cell.push_warm(v, b, round, env);
-            }
-        }
-        if let Some((k, cell)) = current {
-            cells.insert(k, cell);
+/// Row `i` of a float column, `None` when NULL.
+fn at(a: &Float64Array, i: usize) -> Option<f64> {
+    a.is_valid(i).then(|| a.value(i))
+}
+
+/// One batch of `samples.sql`, its columns by name.
+struct SampleColumns {
+    workload: StringViewArray,
+    runtime: StringViewArray,
+    language: StringViewArray,
+    package: StringViewArray,
+    architecture: StringViewArray,
+    environment: StringViewArray,
+    cold: BooleanArray,
+    memory: Float64Array,
+    duration: Float64Array,
+    billed: Float64Array,
+    init: Float64Array,
+    restore: Float64Array,
+    stratum: Float64Array,
+}
+
+impl SampleColumns {
+    fn new(batch: &RecordBatch) -> Result<SampleColumns> {
+        let cold = cast(column(batch, "cold")?.as_ref(), &DataType::Boolean)?;
+        Ok(SampleColumns {
+            workload: strings(batch, "workload")?,
+            runtime: strings(batch, "runtime")?,
+            language: strings(batch, "language")?,
+            package: strings(batch, "package_type")?,
+            architecture: strings(batch, "architecture")?,
+            environment: strings(batch, "environment_id")?,
+            cold: cold.as_boolean().clone(),
+            memory: floats(batch, "memory_mb")?,
+            duration: floats(batch, "duration_ms")?,
+            billed: floats(batch, "billed_ms")?,
+            init: floats(batch, "init_duration_ms")?,
+            restore: floats(batch, "restore_duration_ms")?,
+            stratum: floats(batch, "stratum")?,
+        })
+    }
+
+    fn key(&self, i: usize) -> CellKey {
+        CellKey {
+            workload: self.workload.value(i).to_string(),
+            runtime: self.runtime.value(i).to_string(),
+            package: self.package.value(i).to_string(),
+            memory_mb: at(&self.memory, i).unwrap_or(0.0) as i64,
+            architecture: self.architecture.value(i).to_string(),
         }
     }
+
+    /// Whether row `i` has the same cell as row `i - 1`, by the string views alone: equal
+    /// views are equal strings (short ones inline, long ones the same bytes of the same
+    /// dictionary). Unequal views may still be equal strings; [`Self::is`] decides those.
+    fn same_as_previous(&self, i: usize) -> bool {
+        let same = |a: &StringViewArray| a.views()[i] == a.views()[i - 1];
+        i > 0
+            && same(&self.workload)
+            && same(&self.runtime)
+            && same(&self.package)
+            && same(&self.architecture)
+            && self.memory.value(i) == self.memory.value(i - 1)
+            && self.memory.is_valid(i) == self.memory.is_valid(i - 1)
+    }
+
+    fn is(&self, key: &CellKey, i: usize) -> bool {
+        key.memory_mb == at(&self.memory, i).unwrap_or(0.0) as i64
+            && key.workload == self.workload.value(i)
+            && key.runtime == self.runtime.value(i)
+            && key.package == self.package.value(i)
+            && key.architecture == self.architecture.value(i)
+    }
+}
+
+/// Every cell's samples (from `samples.sql`), folded batch by batch as the query produces
+/// them. Rows arrive grouped by cell (one Parquet part per cell and round), so the cell is
+/// looked up only when the key changes.
+pub async fn samples(analyzer: &Analyzer) -> Result<BTreeMap<CellKey, Samples>> {
+    let mut cells: BTreeMap<CellKey, Samples> = BTreeMap::new();
+    let mut batches = analyzer
+        .stream(SAMPLES.sql, &SqlOrigin::File(SAMPLES.path.into()))
+        .await?;
+    while let Some(batch) = batches.next().await {
+        fold(&SampleColumns::new(&batch?)?, &mut cells);
+    }
     Ok(cells)
+}
+
+fn fold(c: &SampleColumns, cells: &mut BTreeMap<CellKey, Samples>) {
+    let mut current: Option<(CellKey, Samples)> = None;
+    // Environment index by string view, for the current cell in this batch.
+    let mut envs: HashMap<u128, u32, foldhash::fast::FixedState> = HashMap::default();
+    for i in 0..c.memory.len() {
+        let same = c.same_as_previous(i) || current.as_ref().is_some_and(|(k, _)| c.is(k, i));
+        if !same {
+            if let Some((k, cell)) = current.take() {
+                cells.insert(k, cell);
+            }
+            let key = c.key(i);
+            let mut cell = cells.remove(&key).unwrap_or_default();
+            if cell.language.is_empty() {
+                cell.language = c.language.value(i).to_string();
+            }
+            current = Some((key, cell));
+            envs.clear();
+        }
+        let Some((_, cell)) = current.as_mut() else {
+            continue;
+        };
+        let round = at(&c.stratum, i).map(|r| r as i32);
+        let billed = at(&c.billed, i);
+        if c.cold.is_valid(i) && c.cold.value(i) {
+            if let Some(v) = at(&c.restore, i) {
+                cell.restore_ms.push(v);
+            }
+            match (at(&c.init, i), billed) {
+                (Some(v), Some(b)) => cell.push_cold(v, b, round),
+                (Some(v), None) => {
+                    cell.init_ms.push(v);
+                    cell.init_rounds.push(round);
+                }
+                (None, Some(b)) => cell.cold_billed_ms.push(b),
+                (None, None) => {}
+            }
+        } else if let (Some(v), Some(b)) = (at(&c.duration, i), billed) {
+            let env = c.environment.is_valid(i).then(|| {
+                *envs
+                    .entry(c.environment.views()[i])
+                    .or_insert_with(|| cell.intern(c.environment.value(i)))
+            });
+            cell.push_warm_at(v, b, round, env);
+        }
+    }
+    if let Some((k, cell)) = current {
+        cells.insert(k, cell);
+    }
 }

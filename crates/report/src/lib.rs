@@ -67,11 +67,18 @@ struct Figure {
 pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Built> {
     let analyzer = Analyzer::open(location, opts.run.as_deref()).await?;
     // The queries are independent: run together, they overlap I/O and the engine's threads.
-    let (samples, meta, quality_table, cpu_models, errors, versions) = futures::try_join!(
+    // The quality and CPU tables are sums over one per-environment aggregate, computed once.
+    let per_environment = async {
+        analyzer.materialise(data::ENVIRONMENTS_VIEW).await?;
+        futures::try_join!(
+            data::table(&analyzer, data::QUALITY),
+            data::table(&analyzer, data::CPU_MODELS),
+        )
+    };
+    let (samples, meta, (quality_table, cpu_models), errors, versions) = futures::try_join!(
         data::samples(&analyzer),
         data::table(&analyzer, data::META),
-        data::table(&analyzer, data::QUALITY),
-        data::table(&analyzer, data::CPU_MODELS),
+        per_environment,
         data::table(&analyzer, data::ERRORS),
         data::table(&analyzer, data::VERSIONS),
     )?;

@@ -10,6 +10,8 @@
 //! Statistics (aggregate, from `lambench_model::stats`):
 //! - `quantile_ci_lower(value, q, confidence)` / `quantile_ci_upper(...)`: distribution-free
 //!   confidence interval of the `q` quantile; NULL when there are too few values.
+//! - `quantile_ci(value, q, confidence)`: both bounds as a struct `{lower, upper}`, from one
+//!   copy of the values (`get_field(quantile_ci(x, 0.5, 0.95), 'lower')`).
 
 mod price;
 mod quantile_ci;
@@ -19,7 +21,7 @@ use datafusion::logical_expr::{AggregateUDF, ScalarUDF};
 use datafusion::prelude::SessionContext;
 
 pub use price::{PriceFn, PriceUdf};
-pub use quantile_ci::QuantileCi;
+pub use quantile_ci::{Bound, QuantileCi};
 
 /// Registers every lambench function on a session.
 pub fn register_all(ctx: &SessionContext) {
@@ -31,8 +33,9 @@ pub fn register_all(ctx: &SessionContext) {
     ] {
         ctx.register_udf(ScalarUDF::from(PriceUdf::new(f)));
     }
-    ctx.register_udaf(AggregateUDF::from(QuantileCi::new(false)));
-    ctx.register_udaf(AggregateUDF::from(QuantileCi::new(true)));
+    for b in [Bound::Lower, Bound::Upper, Bound::Both] {
+        ctx.register_udaf(AggregateUDF::from(QuantileCi::new(b)));
+    }
 }
 
 #[cfg(test)]
@@ -107,6 +110,13 @@ mod tests {
         let q = |f: &str| format!("SELECT {f}(x, 0.5, 0.95) FROM (VALUES {list}) AS t(x)");
         assert_eq!(scalar(&q("quantile_ci_lower")).await.unwrap(), Some(lo));
         assert_eq!(scalar(&q("quantile_ci_upper")).await.unwrap(), Some(hi));
+        let both = |field: &str| {
+            format!(
+                "SELECT get_field(quantile_ci(x, 0.5, 0.95), '{field}') FROM (VALUES {list}) AS t(x)"
+            )
+        };
+        assert_eq!(scalar(&both("lower")).await.unwrap(), Some(lo));
+        assert_eq!(scalar(&both("upper")).await.unwrap(), Some(hi));
         // Too few values for a 95% interval: NULL, not a made-up bound.
         let few =
             "SELECT quantile_ci_lower(x, 0.5, 0.95) FROM (VALUES (1.0), (2.0), (3.0)) AS t(x)";
@@ -143,7 +153,9 @@ mod tests {
         rows.push("(1, 'NaN'::double, true)".into());
         let sql = format!(
             "SELECT g, quantile_ci_lower(x, 0.9, 0.95) FILTER (WHERE k) AS lo, \
-             quantile_ci_upper(x, 0.9, 0.95) FILTER (WHERE k) AS hi \
+             quantile_ci_upper(x, 0.9, 0.95) FILTER (WHERE k) AS hi, \
+             get_field(quantile_ci(x, 0.9, 0.95) FILTER (WHERE k), 'lower') AS both_lo, \
+             get_field(quantile_ci(x, 0.9, 0.95) FILTER (WHERE k), 'upper') AS both_hi \
              FROM (VALUES {}) AS t(g, x, k) GROUP BY g ORDER BY g",
             rows.join(",")
         );
@@ -151,11 +163,14 @@ mod tests {
         let batch = arrow::compute::concat_batches(&batches[0].schema(), &batches).unwrap();
         let lo = batch.column(1).as_primitive::<Float64Type>();
         let hi = batch.column(2).as_primitive::<Float64Type>();
+        let both_lo = batch.column(3).as_primitive::<Float64Type>();
+        let both_hi = batch.column(4).as_primitive::<Float64Type>();
         assert_eq!(batch.num_rows(), 3);
         for (i, (_, mut v)) in expected.into_iter().enumerate() {
             v.sort_by(f64::total_cmp);
             let (l, h) = stats::quantile_ci(&v, 0.9, 0.95).unwrap();
             assert_eq!((lo.value(i), hi.value(i)), (l, h), "group {i}");
+            assert_eq!((both_lo.value(i), both_hi.value(i)), (l, h), "group {i}");
         }
     }
 }

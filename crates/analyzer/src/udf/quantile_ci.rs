@@ -1,13 +1,15 @@
-//! `quantile_ci_lower` / `quantile_ci_upper`: distribution-free confidence interval of a
-//! quantile, as aggregate functions. Exact (all values are kept, like `percentile_cont`); the
+//! `quantile_ci_lower` / `quantile_ci_upper` / `quantile_ci`: distribution-free confidence
+//! interval of a quantile, as aggregate functions (`quantile_ci` gives both bounds from one
+//! copy of the values, as a struct `{lower, upper}`). Exact (all values are kept, like `percentile_cont`); the
 //! bound is found by selection, and grouped queries use the groups accumulator
 //! ([`super::quantile_ci_groups`]), which takes a whole batch per call.
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, Float64Array};
+use arrow::array::{Array, ArrayRef, AsArray, Float64Array, StructArray};
+use arrow::buffer::NullBuffer;
 use arrow::compute::cast;
-use arrow::datatypes::{DataType, Field, FieldRef, Float64Type};
+use arrow::datatypes::{DataType, Field, FieldRef, Fields, Float64Type};
 use datafusion::common::utils::SingleRowListArrayBuilder;
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
@@ -16,17 +18,62 @@ use datafusion::logical_expr::{
 };
 use lambench_model::stats;
 
-/// The lower or upper bound of the interval.
+/// Which bound(s) of the interval a function gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bound {
+    Lower,
+    Upper,
+    /// Both, as a struct `{lower, upper}`.
+    Both,
+}
+
+impl Bound {
+    /// The function's result type.
+    pub(super) fn data_type(self) -> DataType {
+        match self {
+            Bound::Both => DataType::Struct(both_fields()),
+            _ => DataType::Float64,
+        }
+    }
+
+    /// The result for each group's interval (`None`: too few values).
+    pub(super) fn array(self, bounds: Vec<Option<(f64, f64)>>) -> ArrayRef {
+        let lower: Float64Array = bounds.iter().map(|b| b.map(|b| b.0)).collect();
+        let upper: Float64Array = bounds.iter().map(|b| b.map(|b| b.1)).collect();
+        match self {
+            Bound::Lower => Arc::new(lower),
+            Bound::Upper => Arc::new(upper),
+            Bound::Both => {
+                let nulls =
+                    NullBuffer::from(bounds.iter().map(Option::is_some).collect::<Vec<_>>());
+                Arc::new(StructArray::new(
+                    both_fields(),
+                    vec![Arc::new(lower), Arc::new(upper)],
+                    Some(nulls),
+                ))
+            }
+        }
+    }
+}
+
+fn both_fields() -> Fields {
+    Fields::from(vec![
+        Field::new("lower", DataType::Float64, true),
+        Field::new("upper", DataType::Float64, true),
+    ])
+}
+
+/// The aggregate function giving `bound`.
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct QuantileCi {
-    upper: bool,
+    bound: Bound,
     signature: Signature,
 }
 
 impl QuantileCi {
-    pub fn new(upper: bool) -> Self {
+    pub fn new(bound: Bound) -> Self {
         QuantileCi {
-            upper,
+            bound,
             signature: Signature::any(3, Volatility::Immutable),
         }
     }
@@ -34,21 +81,21 @@ impl QuantileCi {
 
 impl AggregateUDFImpl for QuantileCi {
     fn name(&self) -> &str {
-        if self.upper {
-            "quantile_ci_upper"
-        } else {
-            "quantile_ci_lower"
+        match self.bound {
+            Bound::Lower => "quantile_ci_lower",
+            Bound::Upper => "quantile_ci_upper",
+            Bound::Both => "quantile_ci",
         }
     }
     fn signature(&self) -> &Signature {
         &self.signature
     }
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Float64)
+        Ok(self.bound.data_type())
     }
     fn accumulator(&self, _args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
         Ok(Box::new(CiAccumulator {
-            upper: self.upper,
+            bound: self.bound,
             values: Vec::new(),
             params: Params::default(),
         }))
@@ -61,7 +108,7 @@ impl AggregateUDFImpl for QuantileCi {
         _args: AccumulatorArgs,
     ) -> Result<Box<dyn GroupsAccumulator>> {
         Ok(Box::new(super::quantile_ci_groups::CiGroups::new(
-            self.upper,
+            self.bound,
         )))
     }
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
@@ -122,13 +169,14 @@ impl Params {
         Ok(())
     }
 
-    /// The lower or upper bound for `values` (reordered in place): the order statistic of the
-    /// bound's rank, found by selection in O(n) rather than by sorting.
-    pub fn bound(&self, values: &mut [f64], upper: bool) -> Option<f64> {
+    /// The interval's bounds for `values` (reordered in place): the order statistics of the
+    /// bounds' ranks, found by selection in O(n) rather than by sorting.
+    pub fn bounds(&self, values: &mut [f64]) -> Option<(f64, f64)> {
         let (l, u) = stats::quantile_ci_ranks(values.len(), self.q?, self.confidence?)?;
-        let rank = if upper { u } else { l };
-        let (_, &mut at, _) = values.select_nth_unstable_by(rank - 1, f64::total_cmp);
-        Some(at)
+        let (below, &mut upper, _) = values.select_nth_unstable_by(u - 1, f64::total_cmp);
+        // l < u, so the lower bound's rank is among the values below the upper one.
+        let (_, &mut lower, _) = below.select_nth_unstable_by(l - 1, f64::total_cmp);
+        Some((lower, upper))
     }
 }
 
@@ -141,7 +189,7 @@ pub(super) fn finite(values: &ArrayRef) -> Result<Vec<f64>> {
 
 #[derive(Debug)]
 struct CiAccumulator {
-    upper: bool,
+    bound: Bound,
     values: Vec<f64>,
     params: Params,
 }
@@ -154,9 +202,8 @@ impl Accumulator for CiAccumulator {
     }
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
-        Ok(ScalarValue::Float64(
-            self.params.bound(&mut self.values, self.upper),
-        ))
+        let bounds = self.params.bounds(&mut self.values);
+        ScalarValue::try_from_array(&self.bound.array(vec![bounds]), 0)
     }
 
     fn size(&self) -> usize {

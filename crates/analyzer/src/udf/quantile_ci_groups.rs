@@ -1,4 +1,4 @@
-//! The groups accumulator of `quantile_ci_lower` / `quantile_ci_upper`: one object for every
+//! The groups accumulator of `quantile_ci_lower` / `quantile_ci_upper` / `quantile_ci`: one object for every
 //! group of a GROUP BY, fed a whole batch with each row's group index. The row-wise
 //! [`datafusion::logical_expr::Accumulator`] makes DataFusion split every batch into one array
 //! per group first, which made `queries/p99.sql` twice as slow as without its interval columns.
@@ -12,20 +12,20 @@ use arrow::datatypes::{DataType, Field, Float64Type};
 use datafusion::common::Result;
 use datafusion::logical_expr::{EmitTo, GroupsAccumulator};
 
-use super::quantile_ci::{Params, finite};
+use super::quantile_ci::{Bound, Params, finite};
 
 /// Every group's values, and the constant arguments.
 #[derive(Debug)]
 pub struct CiGroups {
-    upper: bool,
+    bound: Bound,
     groups: Vec<Vec<f64>>,
     params: Params,
 }
 
 impl CiGroups {
-    pub fn new(upper: bool) -> Self {
+    pub fn new(bound: Bound) -> Self {
         CiGroups {
-            upper,
+            bound,
             groups: Vec::new(),
             params: Params::default(),
         }
@@ -105,11 +105,11 @@ impl GroupsAccumulator for CiGroups {
 
     fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
         let groups = emit_to.take_needed(&mut self.groups);
-        let bounds: Float64Array = groups
+        let bounds = groups
             .into_iter()
-            .map(|mut v| self.params.bound(&mut v, self.upper))
+            .map(|mut v| self.params.bounds(&mut v))
             .collect();
-        Ok(Arc::new(bounds))
+        Ok(self.bound.array(bounds))
     }
 
     fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
@@ -131,7 +131,7 @@ impl GroupsAccumulator for CiGroups {
             groups[i].push(v);
         }
         let one_per_row = CiGroups {
-            upper: self.upper,
+            bound: self.bound,
             groups: Vec::new(),
             params,
         };

@@ -26,12 +26,82 @@ pub fn quantile_ci_ranks(n: usize, q: f64, confidence: f64) -> Option<(usize, us
         return None;
     }
     let tail = (1.0 - confidence) / 2.0;
-    let cdf = binomial_cdf(n, q);
+    let cdf = BinomialCdf::new(n, q);
     // Coverage of [x(l), x(u)] is P(l <= B <= u-1) = F(u-1) - F(l-1), B ~ Bin(n, q).
     // l: the largest rank with F(l-1) <= tail; u: the smallest rank with F(u-1) >= 1 - tail.
-    let l = (1..=n).rev().find(|&l| cdf[l - 1] <= tail)?;
-    let u = (1..=n).find(|&u| cdf[u - 1] >= 1.0 - tail)?;
+    // F only changes inside the window, so the searches start at its edges.
+    let l = (1..=n.min(cdf.end + 1))
+        .rev()
+        .find(|&l| cdf.at(l - 1) <= tail)?;
+    let u = (cdf.start.max(1)..=n).find(|&u| cdf.at(u - 1) >= 1.0 - tail)?;
     (l < u).then_some((l, u))
+}
+
+/// The CDF of `Binomial(n, q)` over the window of `k` that holds all but a negligible part
+/// of the mass (below 1e-30 of the mode's probability per term; the terms fall off
+/// geometrically past it): `P(B <= k)` is 0 below the window and 1 above it. Built from the
+/// mode outwards by the ratio of neighbouring probabilities, then normalised, so it needs
+/// no logarithms and no factorials, and costs O(sqrt(n)) rather than O(n).
+struct BinomialCdf {
+    start: usize,
+    end: usize,
+    /// `cdf[i] = P(B <= start + i)`.
+    cdf: Vec<f64>,
+}
+
+impl BinomialCdf {
+    fn new(n: usize, q: f64) -> BinomialCdf {
+        const NEGLIGIBLE: f64 = 1e-30;
+        let odds = q / (1.0 - q);
+        let mode = (((n + 1) as f64 * q).floor() as usize).min(n);
+        // P(k-1)/P(k) = k / ((n-k+1) odds); P(k+1)/P(k) = (n-k) odds / (k+1).
+        let mut below = Vec::new();
+        let (mut k, mut p) = (mode, 1.0);
+        while k > 0 {
+            p *= k as f64 / ((n - k + 1) as f64 * odds);
+            if p < NEGLIGIBLE {
+                break;
+            }
+            below.push(p);
+            k -= 1;
+        }
+        let start = mode - below.len();
+        let mut pmf: Vec<f64> = below.into_iter().rev().collect();
+        pmf.push(1.0);
+        let (mut k, mut p) = (mode, 1.0);
+        while k < n {
+            p *= (n - k) as f64 * odds / (k + 1) as f64;
+            if p < NEGLIGIBLE {
+                break;
+            }
+            pmf.push(p);
+            k += 1;
+        }
+        let total: f64 = pmf.iter().sum();
+        let mut acc = 0.0;
+        let cdf: Vec<f64> = pmf
+            .iter()
+            .map(|p| {
+                acc += p / total;
+                acc.min(1.0)
+            })
+            .collect();
+        BinomialCdf {
+            start,
+            end: start + cdf.len() - 1,
+            cdf,
+        }
+    }
+
+    fn at(&self, k: usize) -> f64 {
+        if k < self.start {
+            0.0
+        } else if k > self.end {
+            1.0
+        } else {
+            self.cdf[k - self.start]
+        }
+    }
 }
 
 /// Confidence interval for the `q` quantile of sorted data; `None` when there are too few values.
@@ -40,28 +110,27 @@ pub fn quantile_ci(sorted: &[f64], q: f64, confidence: f64) -> Option<(f64, f64)
     Some((sorted[l - 1], sorted[u - 1]))
 }
 
-/// `cdf[k] = P(B <= k)` for `B ~ Binomial(n, q)`, computed in log space so large `n` does not
-/// underflow.
-fn binomial_cdf(n: usize, q: f64) -> Vec<f64> {
-    let ln_q = q.ln();
-    let ln_p = (1.0 - q).ln();
-    let mut ln_pmf = n as f64 * ln_p;
-    let mut acc = 0.0;
-    let mut cdf = Vec::with_capacity(n + 1);
-    for k in 0..=n {
-        acc += ln_pmf.exp();
-        cdf.push(acc.min(1.0));
-        if k < n {
-            ln_pmf += ((n - k) as f64 / (k + 1) as f64).ln() + ln_q - ln_p;
-        }
-    }
-    cdf
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The exact CDF over every k, in log space (the reference the window is checked against).
+    fn binomial_cdf(n: usize, q: f64) -> Vec<f64> {
+        let ln_q = q.ln();
+        let ln_p = (1.0 - q).ln();
+        let mut ln_pmf = n as f64 * ln_p;
+        let mut acc = 0.0;
+        let mut cdf = Vec::with_capacity(n + 1);
+        for k in 0..=n {
+            acc += ln_pmf.exp();
+            cdf.push(acc.min(1.0));
+            if k < n {
+                ln_pmf += ((n - k) as f64 / (k + 1) as f64).ln() + ln_q - ln_p;
+            }
+        }
+        cdf
+    }
 
     #[test]
     fn quantiles_by_hand() {
@@ -99,7 +168,26 @@ mod tests {
         cdf[ranks.1 - 1] - if ranks.0 >= 2 { cdf[ranks.0 - 2] } else { 0.0 }
     }
 
+    /// The ranks from the exact CDF of every k, as the windowed CDF is meant to give them.
+    fn exact_ranks(n: usize, q: f64, confidence: f64) -> Option<(usize, usize)> {
+        let tail = (1.0 - confidence) / 2.0;
+        let cdf = binomial_cdf(n, q);
+        let l = (1..=n).rev().find(|&l| cdf[l - 1] <= tail)?;
+        let u = (1..=n).find(|&u| cdf[u - 1] >= 1.0 - tail)?;
+        (l < u).then_some((l, u))
+    }
+
     proptest! {
+        /// The window's ranks are the exact CDF's ranks.
+        #[test]
+        fn windowed_ranks_are_the_exact_ranks(
+            n in prop_oneof![1usize..2_000, 2_000usize..200_000],
+            q in prop_oneof![prop::sample::select(vec![0.001, 0.01, 0.1, 0.5, 0.9, 0.99, 0.999]), 0.0001f64..0.9999],
+            conf in prop::sample::select(vec![0.5, 0.8, 0.9, 0.95, 0.99, 0.999]),
+        ) {
+            prop_assert_eq!(quantile_ci_ranks(n, q, conf), exact_ranks(n, q, conf));
+        }
+
         /// Whenever an interval is given, its exact coverage is at least the confidence asked.
         #[test]
         fn intervals_have_at_least_the_asked_coverage(
