@@ -24,6 +24,18 @@ pub enum Error {
     BadLocation { location: String, reason: String },
     #[error("cannot list {location}: {message}")]
     Storage { location: String, message: String },
+    #[error(
+        "{origin}: only queries that read can run ({message}); analyze never changes data or files: write results with --output FILE"
+    )]
+    NotReadOnly { origin: String, message: String },
+    #[error(
+        "{origin} has {operators} operators in one statement; the limit is {limit} (each nests the expression one level deeper, and planning recurses once per level): split it, or use sum()/IN (...) over rows instead of a long chain"
+    )]
+    TooComplex {
+        origin: String,
+        operators: usize,
+        limit: usize,
+    },
     #[error("SQL error in {origin}: {message}")]
     Sql { origin: String, message: String },
     #[error("query failed: {message}{hint}")]

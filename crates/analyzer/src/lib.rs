@@ -11,6 +11,7 @@ pub mod import;
 pub mod output;
 mod session;
 pub mod source;
+mod sql_limits;
 pub mod synthetic;
 pub mod udf;
 

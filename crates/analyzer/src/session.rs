@@ -11,7 +11,8 @@ use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::ListingOptions;
 use datafusion::error::DataFusionError;
 use datafusion::execution::SendableRecordBatchStream;
-use datafusion::prelude::{SessionConfig, SessionContext};
+use datafusion::execution::context::SQLOptions;
+use datafusion::prelude::{DataFrame, SessionConfig, SessionContext};
 use futures::StreamExt;
 use lambench_model::record::{RUN_ID_COLUMN, file_schema};
 
@@ -141,11 +142,7 @@ impl Analyzer {
 
     /// Plans and runs one SQL statement.
     pub async fn query(&self, sql: &str, origin: &SqlOrigin) -> Result<QueryResult> {
-        let df = self
-            .ctx
-            .sql(sql)
-            .await
-            .map_err(|e| plan_error(&e, origin))?;
+        let df = self.plan(sql, origin).await?;
         let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
         match df.collect().await {
             Ok(batches) => Ok(QueryResult { schema, batches }),
@@ -153,14 +150,40 @@ impl Analyzer {
         }
     }
 
+    /// Plans one statement, refusing anything but a read: DDL (`CREATE`, `DROP`, external
+    /// tables), DML (`INSERT`, `DELETE`, `COPY … TO`) and session statements would let a
+    /// shared `.sql` file change the data folder or any file its reader can write.
+    async fn plan(&self, sql: &str, origin: &SqlOrigin) -> Result<DataFrame> {
+        let operators = crate::sql_limits::operators(sql);
+        if operators > crate::sql_limits::MAX_OPERATORS {
+            return Err(Error::TooComplex {
+                origin: origin.to_string(),
+                operators,
+                limit: crate::sql_limits::MAX_OPERATORS,
+            });
+        }
+        let plan = self
+            .ctx
+            .state()
+            .create_logical_plan(sql)
+            .await
+            .map_err(|e| plan_error(&e, origin))?;
+        read_only()
+            .verify_plan(&plan)
+            .map_err(|e| Error::NotReadOnly {
+                origin: origin.to_string(),
+                message: e.find_root().to_string(),
+            })?;
+        self.ctx
+            .execute_logical_plan(plan)
+            .await
+            .map_err(|e| plan_error(&e, origin))
+    }
+
     /// Plans one SQL statement and runs it as a stream of batches, for callers that fold a
     /// large result as it arrives instead of holding all of it (the report's samples).
     pub async fn stream(&self, sql: &str, origin: &SqlOrigin) -> Result<Batches<'_>> {
-        let df = self
-            .ctx
-            .sql(sql)
-            .await
-            .map_err(|e| plan_error(&e, origin))?;
+        let df = self.plan(sql, origin).await?;
         match df.execute_stream().await {
             Ok(inner) => Ok(Batches {
                 analyzer: self,
@@ -214,6 +237,14 @@ impl Analyzer {
             ),
         }
     }
+}
+
+/// What `analyze` and the report may run: queries (and EXPLAIN), nothing that writes.
+fn read_only() -> SQLOptions {
+    SQLOptions::new()
+        .with_allow_ddl(false)
+        .with_allow_dml(false)
+        .with_allow_statements(false)
 }
 
 fn plan_error(e: &DataFusionError, origin: &SqlOrigin) -> Error {

@@ -37,6 +37,13 @@ pub struct Listing {
 }
 
 impl DataLocation {
+    /// The folder, for a local location.
+    pub fn local_dir(&self) -> Option<std::path::PathBuf> {
+        (self.url.scheme() == "file")
+            .then(|| self.url.to_file_path().ok())
+            .flatten()
+    }
+
     /// Resolves `--data`: a local folder (must exist) or an `s3://bucket/prefix` URL.
     pub async fn resolve(data: &str) -> Result<DataLocation> {
         let loc = Location::resolve(data, false).await.map_err(|e| match e {

@@ -73,7 +73,8 @@ pub struct AnalyzeArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
 
-    /// Write to this file (atomically) instead of standard output; required for parquet.
+    /// Write to this file (atomically; only a new or regular file, never inside --data)
+    /// instead of standard output (`-`); required for parquet.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

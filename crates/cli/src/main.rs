@@ -17,10 +17,34 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Stack of the threads that plan and run queries: DataFusion's planner and optimizer recurse
+/// once per level of an expression, so a long expression needs a deep stack (reserved, not
+/// used: pages are touched only as deep as a query goes). The analyzer refuses expressions
+/// beyond what this holds.
+const STACK_BYTES: usize = 256 << 20;
+
 fn main() -> ExitCode {
+    // The commands run on a thread of their own with the same deep stack as the workers.
+    match std::thread::Builder::new()
+        .name("lambench".into())
+        .stack_size(STACK_BYTES)
+        .spawn(run)
+        .map(std::thread::JoinHandle::join)
+    {
+        Ok(Ok(code)) => code,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(e) => {
+            eprintln!("error: cannot start the main thread: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run() -> ExitCode {
     let args = cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_stack_size(STACK_BYTES)
         .build()
     {
         Ok(rt) => rt,

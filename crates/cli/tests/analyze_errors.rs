@@ -129,7 +129,9 @@ fn unknown_price_region_is_an_error_not_a_null() {
 #[test]
 fn failed_query_leaves_no_output_file() {
     let dir = fixture();
-    let out = dir.path().join("out.csv");
+    // Outside the data folder (results are never written inside it).
+    let results = tempfile::tempdir().unwrap();
+    let out = results.path().join("out.csv");
     let sql = "SELECT lambda_cost_usd('sparc', 128, 1) FROM invocations";
     fails(
         dir.path(),
@@ -137,7 +139,7 @@ fn failed_query_leaves_no_output_file() {
         &["unknown architecture \"sparc\""],
     );
     assert!(!out.exists());
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+    let leftovers: Vec<_> = std::fs::read_dir(results.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .filter(|n| n.to_string_lossy().ends_with(".tmp"))

@@ -90,10 +90,40 @@ impl Cgroups {
     }
 }
 
+/// Removes the parents and any group still in them, killing what still runs there.
 impl Drop for Cgroups {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir(&self.cpu);
-        let _ = std::fs::remove_dir(&self.memory);
+        for parent in [&self.cpu, &self.memory] {
+            remove_tree(parent);
+        }
+    }
+}
+
+/// Kills the processes of `parent`'s child groups, removes them, then `parent`.
+fn remove_tree(parent: &Path) {
+    if let Ok(children) = std::fs::read_dir(parent) {
+        for child in children.flatten().filter(|c| c.path().is_dir()) {
+            let procs =
+                std::fs::read_to_string(child.path().join("cgroup.procs")).unwrap_or_default();
+            for pid in procs.lines().filter_map(|l| l.trim().parse::<i32>().ok()) {
+                // SAFETY: kill(2) of a process in this emulator's own group.
+                unsafe {
+                    libc::kill(pid, libc::SIGKILL);
+                }
+            }
+            remove_retrying(&child.path());
+        }
+    }
+    let _ = std::fs::remove_dir(parent);
+}
+
+/// rmdir of a group, retried briefly while the kernel reaps its processes.
+fn remove_retrying(dir: &Path) {
+    for _ in 0..50 {
+        if std::fs::remove_dir(dir).is_ok() || !dir.exists() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 
@@ -106,10 +136,10 @@ fn sweep_stale() {
         };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().to_string();
-            let Some(pid) = name.strip_prefix("lambench-") else {
+            let Some(pid) = owner(&name) else {
                 continue;
             };
-            if Path::new("/proc").join(pid).exists() {
+            if Path::new("/proc").join(pid.to_string()).exists() {
                 continue;
             }
             if let Ok(children) = std::fs::read_dir(entry.path()) {
@@ -120,6 +150,13 @@ fn sweep_stale() {
             let _ = std::fs::remove_dir(entry.path());
         }
     }
+}
+
+/// The process that owns a group named `lambench-<pid>-<n>` (or `lambench-<pid>`).
+fn owner(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix("lambench-")?;
+    let pid = rest.split_once('-').map_or(rest, |(pid, _)| pid);
+    pid.parse().ok()
 }
 
 /// CFS quota for a memory size: `period × memory / 1769`, at least 1 ms per period.
@@ -172,6 +209,22 @@ impl EnvGroup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_owner_is_the_pid_before_the_instance_number() {
+        assert_eq!(owner("lambench-1234-0"), Some(1234));
+        assert_eq!(owner("lambench-1234-17"), Some(1234));
+        assert_eq!(owner("lambench-99"), Some(99));
+        assert_eq!(owner("lambench-x-1"), None);
+        assert_eq!(owner("other-1234-0"), None);
+        // The live process's own groups are never stale.
+        let me = format!("lambench-{}-3", std::process::id());
+        assert!(
+            Path::new("/proc")
+                .join(owner(&me).unwrap().to_string())
+                .exists()
+        );
+    }
 
     #[test]
     fn quota_is_proportional_to_memory() {

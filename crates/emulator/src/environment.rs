@@ -110,6 +110,7 @@ impl Environment {
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .kill_on_drop(true);
+        die_with_parent(&mut cmd);
         let shared_for_start = Arc::clone(&shared);
         let mut child = cmd.spawn()?;
         let pid = child.id();
@@ -183,6 +184,20 @@ impl Environment {
         });
     }
 
+    /// Ends the process now and removes its group, without the watcher task (at shutdown the
+    /// runtime may not run it again).
+    pub fn terminate(&self) {
+        if let Some(pid) = self.pid.and_then(|p| i32::try_from(p).ok()) {
+            // SAFETY: kill(2) with a pid this emulator spawned and a valid signal number.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+            }
+        }
+        if let Some(g) = &self.group {
+            g.remove();
+        }
+    }
+
     /// Ends the process.
     pub fn kill(&self) {
         if let Some(tx) = self.kill.lock().ok().and_then(|mut k| k.take()) {
@@ -215,5 +230,19 @@ impl Environment {
             .lock()
             .map(|mut l| std::mem::take(&mut *l))
             .unwrap_or_default()
+    }
+}
+
+/// Asks the kernel to kill the handler when the emulator's thread that spawned it ends (the
+/// emulator killed with SIGKILL included), so no handler runs on after its emulator.
+fn die_with_parent(cmd: &mut Command) {
+    // SAFETY: prctl(PR_SET_PDEATHSIG) is async-signal-safe and touches only the child.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
     }
 }

@@ -113,6 +113,7 @@ pub struct Emulator {
     /// `Ok` when CPU scaling and memory limits are on, else why they are off.
     pub cpu_scaling: Result<(), String>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
+    app: Arc<App>,
 }
 
 impl Emulator {
@@ -120,8 +121,14 @@ impl Emulator {
     pub async fn start(matrix: &Matrix, options: EmulatorOptions) -> std::io::Result<Emulator> {
         let (defs, unavailable) =
             functions::discover(matrix, &options.repo, options.rust_bins.as_deref());
-        let bootstrap_dir =
-            std::env::temp_dir().join(format!("lambench-emulator-{}", std::process::id()));
+        sweep_stale_folders();
+        // Several emulators may run in one process (tests): each gets its own folder.
+        static INSTANCE: AtomicU64 = AtomicU64::new(0);
+        let bootstrap_dir = std::env::temp_dir().join(format!(
+            "lambench-emulator-{}-{}",
+            std::process::id(),
+            INSTANCE.fetch_add(1, Ordering::SeqCst)
+        ));
         std::fs::create_dir_all(&bootstrap_dir)?;
         std::fs::write(
             bootstrap_dir.join("python_bootstrap.py"),
@@ -184,14 +191,16 @@ impl Emulator {
                 expired_credentials,
             ));
         tokio::spawn(retire_idle(Arc::clone(&app)));
+        let state = Arc::clone(&app);
         let server =
-            tokio::spawn(async move { axum::serve(listener, router.with_state(app)).await });
+            tokio::spawn(async move { axum::serve(listener, router.with_state(state)).await });
         Ok(Emulator {
             port,
             functions: defs,
             unavailable,
             cpu_scaling,
             server,
+            app,
         })
     }
 
@@ -200,13 +209,70 @@ impl Emulator {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// The folder of the emulator's bootstrap scripts (removed when it stops).
+    pub fn scratch_dir(&self) -> &std::path::Path {
+        &self.app.bootstrap_dir
+    }
+
+    /// The process ids of the idle (warm) environments' handlers, for diagnostics and tests.
+    pub fn idle_pids(&self) -> Vec<u32> {
+        self.app
+            .functions
+            .values()
+            .filter_map(|f| f.idle.lock().ok())
+            .flat_map(|idle| idle.iter().filter_map(|(e, _)| e.pid).collect::<Vec<_>>())
+            .collect()
+    }
+
     /// Serves until the server stops.
-    pub async fn wait(self) -> std::io::Result<()> {
-        self.server.await.map_err(std::io::Error::other)?
+    pub async fn wait(&mut self) -> std::io::Result<()> {
+        (&mut self.server).await.map_err(std::io::Error::other)?
+    }
+}
+
+/// Stopping the emulator (a clean exit, Ctrl-C, or the end of `collect --local`) ends its
+/// handlers and removes its cgroups and temporary folder.
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.server.abort();
+        self.app.shutdown();
+    }
+}
+
+/// Removes `lambench-emulator-<pid>-<n>` folders whose emulator is no longer running.
+fn sweep_stale_folders() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(rest) = name.strip_prefix("lambench-emulator-") else {
+            continue;
+        };
+        let pid = rest.split_once('-').map_or(rest, |(pid, _)| pid);
+        if pid.parse::<u32>().is_ok() && !std::path::Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
 impl App {
+    /// Ends every idle environment and removes the temporary folder. Busy environments end
+    /// with their invoke (and their group with them), or with the process (PR_SET_PDEATHSIG).
+    fn shutdown(&self) {
+        for f in self.functions.values() {
+            let idle: Vec<_> = f
+                .idle
+                .lock()
+                .map(|mut idle| idle.drain(..).collect())
+                .unwrap_or_default();
+            for (e, _) in idle {
+                e.terminate();
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.bootstrap_dir);
+    }
+
     /// True with probability `p`, from a fixed seed so injected faults repeat.
     fn chance(&self, p: f64) -> bool {
         if p <= 0.0 {
@@ -666,10 +732,97 @@ async fn invoke(
     (StatusCode::OK, out_headers, body).into_response()
 }
 
-/// Variables an environment inherits from the emulator: PATH, and the AWS endpoint/credential
-/// settings so the light workload reaches a local DynamoDB-compatible server.
+/// Variables an environment gets besides Lambda's own (`Environment::spawn`) and the
+/// function's configuration: what Lambda would give it, never the host's credentials.
 fn passthrough_env() -> BTreeMap<String, String> {
-    std::env::vars()
-        .filter(|(k, _)| k == "PATH" || k == "HOME" || k.starts_with("AWS_") || k == "PYENV_ROOT")
-        .collect()
+    handler_env(std::env::vars())
+}
+
+/// The default credentials of a local function's "role": a local DynamoDB-compatible server
+/// (moto_server, DynamoDB Local) accepts any.
+pub const LOCAL_CREDENTIALS: &str = "lambench-local";
+
+/// From the host's variables: `PATH` (to find the runtime); the region; the local DynamoDB
+/// endpoint and table the light workload uses (`AWS_ENDPOINT_URL[_DYNAMODB]`,
+/// `DYNAMODB_TABLE_NAME`); and as the function's credentials `LAMBENCH_LOCAL_AWS_ACCESS_KEY_ID`
+/// / `LAMBENCH_LOCAL_AWS_SECRET_ACCESS_KEY`, or [`LOCAL_CREDENTIALS`]. Lambda gives a function
+/// its own role's credentials, never the caller's: the host's `AWS_ACCESS_KEY_ID`,
+/// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_PROFILE` and `HOME` (~/.aws) stay out.
+fn handler_env(host: impl Iterator<Item = (String, String)>) -> BTreeMap<String, String> {
+    let host: BTreeMap<String, String> = host.collect();
+    let mut env = BTreeMap::new();
+    for key in [
+        "PATH",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_DYNAMODB",
+        "DYNAMODB_TABLE_NAME",
+    ] {
+        if let Some(v) = host.get(key) {
+            env.insert(key.to_string(), v.clone());
+        }
+    }
+    let region = host
+        .get("AWS_REGION")
+        .or_else(|| host.get("AWS_DEFAULT_REGION"))
+        .cloned()
+        .unwrap_or_else(|| "us-east-1".into());
+    env.insert("AWS_REGION".into(), region.clone());
+    env.insert("AWS_DEFAULT_REGION".into(), region);
+    for key in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+        let value = host
+            .get(&format!("LAMBENCH_LOCAL_{key}"))
+            .cloned()
+            .unwrap_or_else(|| LOCAL_CREDENTIALS.into());
+        env.insert(key.into(), value);
+    }
+    env
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(vars: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        vars.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn handlers_never_get_the_hosts_credentials() {
+        let env = handler_env(host(&[
+            ("PATH", "/usr/bin"),
+            ("HOME", "/root"),
+            ("AWS_ACCESS_KEY_ID", "AKIAHOST"),
+            ("AWS_SECRET_ACCESS_KEY", "host-secret"),
+            ("AWS_SESSION_TOKEN", "host-token"),
+            ("AWS_PROFILE", "prod"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+            ("DYNAMODB_TABLE_NAME", "t"),
+            ("AWS_REGION", "eu-west-1"),
+        ]));
+        assert!(!env.values().any(|v| v.contains("host")), "{env:?}");
+        for gone in ["HOME", "AWS_SESSION_TOKEN", "AWS_PROFILE"] {
+            assert!(!env.contains_key(gone), "{gone}");
+        }
+        assert_eq!(env["AWS_ACCESS_KEY_ID"], LOCAL_CREDENTIALS);
+        assert_eq!(env["AWS_SECRET_ACCESS_KEY"], LOCAL_CREDENTIALS);
+        assert_eq!(env["AWS_ENDPOINT_URL"], "http://127.0.0.1:5000");
+        assert_eq!(env["DYNAMODB_TABLE_NAME"], "t");
+        assert_eq!(env["AWS_REGION"], "eu-west-1");
+        assert_eq!(env["PATH"], "/usr/bin");
+    }
+
+    #[test]
+    fn local_credentials_are_given_explicitly() {
+        let env = handler_env(host(&[
+            ("AWS_SECRET_ACCESS_KEY", "host-secret"),
+            ("LAMBENCH_LOCAL_AWS_ACCESS_KEY_ID", "local-id"),
+            ("LAMBENCH_LOCAL_AWS_SECRET_ACCESS_KEY", "local-secret"),
+        ]));
+        assert_eq!(env["AWS_ACCESS_KEY_ID"], "local-id");
+        assert_eq!(env["AWS_SECRET_ACCESS_KEY"], "local-secret");
+        assert_eq!(env["AWS_REGION"], "us-east-1");
+    }
 }

@@ -218,6 +218,42 @@ async fn rust_cold_warm_and_forced_cold() {
     cold_warm_cold(&client, &name).await;
 }
 
+/// Whether a process runs (a zombie waiting to be reaped does not).
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        !stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stopping_the_emulator_ends_its_handlers_and_removes_its_folder() {
+    let (emulator, client) = start(30).await;
+    let name =
+        function(&emulator, "rust", "cpu-intensive").expect("Rust handlers are always buildable");
+    let out = invoke(&client, &name, json!({"iterations": 1000})).await;
+    assert_eq!(out.function_error, None, "{:?}", out.payload);
+    let pids = emulator.idle_pids();
+    assert_eq!(pids.len(), 1, "one warm environment after one invoke");
+    assert!(running(pids[0]));
+    let dir = emulator.scratch_dir().to_path_buf();
+    assert!(dir.is_dir());
+    drop(emulator);
+    for _ in 0..100 {
+        if !running(pids[0]) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        !running(pids[0]),
+        "handler {} outlived its emulator",
+        pids[0]
+    );
+    assert!(!dir.exists(), "{} left behind", dir.display());
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn node_cold_warm_and_forced_cold() {
     let (emulator, client) = start(30).await;

@@ -40,6 +40,15 @@ fn safe_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// Checks a run id: it names a folder, so one safe path component.
+pub fn check_run_id(run_id: &str) -> Result<(), WriteError> {
+    if safe_name(run_id) {
+        Ok(())
+    } else {
+        Err(WriteError::BadRunId(run_id.to_string()))
+    }
+}
+
 /// The folder of one run below `root`.
 pub fn run_dir(root: &Path, run_id: &str) -> Result<PathBuf, WriteError> {
     if !safe_name(run_id) {
@@ -75,6 +84,48 @@ pub fn write_part(
         let _ = std::fs::remove_file(&tmp);
     }
     result.map(|()| path)
+}
+
+/// Writes several parts of one run all or nothing: every part is encoded to a temporary file
+/// first, and only when all are written are they renamed into place (an import of many files
+/// either stores all of them or changes nothing). Returns the final paths, in order.
+pub fn write_parts(
+    root: &Path,
+    run_id: &str,
+    parts: &[(String, Vec<Invocation>)],
+) -> Result<Vec<PathBuf>, WriteError> {
+    for (part, _) in parts {
+        part_key(run_id, part)?;
+    }
+    let dir = run_dir(root, run_id)?;
+    std::fs::create_dir_all(&dir).map_err(|source| WriteError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(parts.len());
+    let cleanup = |staged: &[(PathBuf, PathBuf)]| {
+        for (tmp, _) in staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+    };
+    for (part, rows) in parts {
+        let tmp = dir.join(format!(".{part}.parquet.tmp"));
+        staged.push((tmp.clone(), dir.join(format!("{part}.parquet"))));
+        if let Err(e) = encode(&tmp, rows) {
+            cleanup(&staged);
+            return Err(e);
+        }
+    }
+    for (i, (tmp, path)) in staged.iter().enumerate() {
+        if let Err(source) = std::fs::rename(tmp, path) {
+            cleanup(&staged[i..]);
+            return Err(WriteError::Io {
+                path: path.clone(),
+                source,
+            });
+        }
+    }
+    Ok(staged.into_iter().map(|(_, path)| path).collect())
 }
 
 fn encode(path: &Path, rows: &[Invocation]) -> Result<(), WriteError> {

@@ -27,4 +27,8 @@ pub enum Error {
         "--out {path} exists and is not a lambench report folder (no .lambench-report in it); refusing to replace it: choose a new folder or an earlier report's"
     )]
     NotAReportFolder { path: String },
+    #[error(
+        "the run's manifest {path} is unreadable: {reason}; without it the report cannot tell which planned cells are missing. Restore it (e.g. from a backup or the results bucket's versions), or delete it to report the data as if imported"
+    )]
+    Manifest { path: String, reason: String },
 }

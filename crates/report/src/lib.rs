@@ -110,7 +110,7 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         None => None,
     };
     let planned = match &opts.run {
-        Some(run) => quality::planned(location, run).await,
+        Some(run) => quality::planned(location, run).await?,
         None => None,
     };
 

@@ -8,6 +8,7 @@ use object_store::ObjectStoreExt;
 use serde::Serialize;
 
 use crate::data::Table;
+use crate::error::{Error, Result};
 
 /// What the run planned, from its manifest.
 #[derive(Debug, Clone, Default)]
@@ -21,33 +22,66 @@ pub struct Planned {
     pub cells: BTreeSet<(String, String, String, i64)>,
 }
 
-/// Reads `run_id=<run>/manifest.json` under the data location, if it is there.
-pub async fn planned(location: &DataLocation, run: &str) -> Option<Planned> {
+/// Reads `run_id=<run>/manifest.json` under the data location: `None` when the run has none
+/// (imported data), an error when it is there but unreadable or not a manifest, because then
+/// an incomplete run would look complete.
+pub async fn planned(location: &DataLocation, run: &str) -> Result<Option<Planned>> {
     let path = location
         .prefix
         .clone()
         .join(format!("run_id={run}").as_str())
         .join("manifest.json");
-    let bytes = location.store.get(&path).await.ok()?.bytes().await.ok()?;
-    let m: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let shown = format!(
+        "{}/run_id={run}/manifest.json",
+        location.display.trim_end_matches('/')
+    );
+    let bad = |reason: String| Error::Manifest {
+        path: shown.clone(),
+        reason,
+    };
+    let bytes = match location.store.get(&path).await {
+        Err(object_store::Error::NotFound { .. }) => return Ok(None),
+        Err(e) => return Err(bad(e.to_string())),
+        Ok(got) => got.bytes().await.map_err(|e| bad(e.to_string()))?,
+    };
+    let m: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| bad(format!("not valid JSON ({e})")))?;
+    parse(&m).map(Some).map_err(bad)
+}
+
+/// The plan in a manifest's JSON; the first missing field is the error.
+fn parse(m: &serde_json::Value) -> std::result::Result<Planned, String> {
+    let missing = |field: &str| format!("no {field}");
     let plan = &m["plan"];
     let cells = plan["cells"]
-        .as_array()?
+        .as_array()
+        .ok_or_else(|| missing("plan.cells"))?
         .iter()
-        .filter_map(|c| {
+        .map(|c| {
             let f = &c["function"];
-            Some((
-                f["workload"].as_str()?.to_string(),
-                f["runtime"].as_str()?.to_string(),
-                f["architecture"].as_str()?.to_string(),
-                c["memory_mb"].as_i64()?,
+            let text = |v: &serde_json::Value, name: &str| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| missing(&format!("plan.cells[].{name}")))
+            };
+            Ok((
+                text(&f["workload"], "function.workload")?,
+                text(&f["runtime"], "function.runtime")?,
+                text(&f["architecture"], "function.architecture")?,
+                c["memory_mb"]
+                    .as_i64()
+                    .ok_or_else(|| missing("plan.cells[].memory_mb"))?,
             ))
         })
-        .collect();
-    Some(Planned {
+        .collect::<std::result::Result<_, String>>()?;
+    Ok(Planned {
         mode: plan["mode_name"].as_str().unwrap_or("?").to_string(),
-        cold: plan["mode"]["cold"].as_i64()?,
-        warm: plan["mode"]["warm"].as_i64()?,
+        cold: plan["mode"]["cold"]
+            .as_i64()
+            .ok_or_else(|| missing("plan.mode.cold"))?,
+        warm: plan["mode"]["warm"]
+            .as_i64()
+            .ok_or_else(|| missing("plan.mode.warm"))?,
         rounds: plan["mode"]["rounds"].as_i64(),
         cells,
     })

@@ -7,7 +7,10 @@
 //! such. lambda-perf publishes no per-sample time, request id or billed duration: `invoked_at`
 //! is the file's `generatedAt`, the others are NULL.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use lambench_model::parquet_out;
 
 use lambench_model::record::{Environment, Invocation, StartType, Status};
 use serde::Deserialize;
@@ -45,6 +48,35 @@ struct Entry {
     a: Option<String>,
 }
 
+/// Lambda's memory sizes (MB): what a function can be configured with.
+pub const MEMORY_MB: std::ops::RangeInclusive<i32> = 128..=10_240;
+/// The longest Init or Restore Duration accepted (ms): Lambda's longest timeout, 15 minutes.
+/// Anything longer is not a measurement.
+pub const MAX_INIT_MS: f64 = 900_000.0;
+
+/// The bounds an entry's configuration must be in (docs/schema.md).
+fn check_entry(entry: &Entry, architecture: &str) -> std::result::Result<(), String> {
+    if !MEMORY_MB.contains(&entry.m) {
+        return Err(format!(
+            "{}: memory size {} MB is outside Lambda's {}..={} MB",
+            entry.r,
+            entry.m,
+            MEMORY_MB.start(),
+            MEMORY_MB.end()
+        ));
+    }
+    if !matches!(architecture, "arm64" | "x86_64") {
+        return Err(format!(
+            "{}: architecture {architecture:?} is neither arm64 nor x86_64",
+            entry.r
+        ));
+    }
+    if entry.r.trim().is_empty() {
+        return Err("an entry has an empty function name".into());
+    }
+    Ok(())
+}
+
 /// Lambda identity derived from a lambda-perf function name.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Identity {
@@ -66,6 +98,51 @@ pub fn read_file(path: &Path) -> Result<Vec<Invocation>> {
     })
 }
 
+/// Reads and checks every file before anything is written: each must parse, be within
+/// bounds, and become a part of its own (named by its file stem, unique in the run); the
+/// same content given twice is refused too, since it would count twice. Returns
+/// (part name, rows) per file, in the order given.
+pub fn read_files(paths: &[PathBuf], run_id: &str) -> Result<Vec<(String, Vec<Invocation>)>> {
+    let mut parts: HashMap<String, &Path> = HashMap::new();
+    let mut contents: HashMap<String, &Path> = HashMap::new();
+    let mut out = Vec::with_capacity(paths.len());
+    for path in paths {
+        let bad = |message: String| Error::Import {
+            path: path.display().to_string(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let part = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        parquet_out::part_key(run_id, &part).map_err(|e| {
+            bad(format!(
+                "{e}; its file name (without .json) names the stored part: rename the file"
+            ))
+        })?;
+        if let Some(first) = parts.insert(part.clone(), path) {
+            return Err(bad(format!(
+                "{} has the same file name, and both would be stored as part {part:?} (one replacing the other): import them into separate runs (--run-id), or rename one",
+                first.display()
+            )));
+        }
+        let rows = parse(&text).map_err(bad)?;
+        if let Some(first) = contents.insert(text, path) {
+            return Err(bad(format!(
+                "same content as {}: its samples would count twice; give each file once",
+                first.display()
+            )));
+        }
+        out.push((part, rows));
+    }
+    Ok(out)
+}
+
 /// Parses one daily file's text.
 pub fn parse(text: &str) -> std::result::Result<Vec<Invocation>, String> {
     let day: Day = serde_json::from_str(text)
@@ -82,9 +159,13 @@ pub fn parse(text: &str) -> std::result::Result<Vec<Invocation>, String> {
         let id = identity(&entry.r);
         // 2022 files predate arm64 in lambda-perf: every function there ran on x86_64.
         let architecture = entry.a.clone().unwrap_or_else(|| "x86_64".into());
+        check_entry(&entry, &architecture)?;
         for (k, &ms) in entry.i.iter().enumerate() {
-            if !ms.is_finite() || ms < 0.0 {
-                return Err(format!("{}: sample {k} is not a duration: {ms}", entry.r));
+            if !(ms.is_finite() && 0.0 < ms && ms <= MAX_INIT_MS) {
+                return Err(format!(
+                    "{}: sample {k} ({ms}) is not a cold start's duration: expected more than 0 and at most {MAX_INIT_MS} ms",
+                    entry.r
+                ));
             }
             rows.push(Invocation {
                 backend: BACKEND.into(),

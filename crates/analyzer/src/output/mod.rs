@@ -96,7 +96,45 @@ pub fn write(result: &QueryResult, format: Format, out: &mut dyn Write) -> Resul
     }
 }
 
-/// Writes a result to a file atomically (temporary file, then rename).
+/// Whether `path` may be replaced: nothing there, or a regular file. Renaming over a link, a
+/// FIFO, a device or a folder would replace that thing, not write where it points.
+fn replaceable(path: &Path) -> std::result::Result<(), String> {
+    let kind = match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e.to_string()),
+        Ok(m) if m.file_type().is_file() => return Ok(()),
+        Ok(m) if m.file_type().is_symlink() => "a symbolic link",
+        Ok(m) if m.is_dir() => "a folder",
+        Ok(_) => "not a regular file (a FIFO, socket or device)",
+    };
+    Err(format!(
+        "it is {kind}; --output replaces only a regular file or creates a new one: give another path, or leave --output out for standard output"
+    ))
+}
+
+/// Refuses an output path inside the data folder: results never overwrite or add to data.
+pub fn outside_data(path: &Path, data: Option<&Path>) -> Result<()> {
+    let Some(data) = data.and_then(|d| d.canonicalize().ok()) else {
+        return Ok(());
+    };
+    let parent = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    match parent.canonicalize() {
+        Ok(dir) if dir.starts_with(&data) => Err(Error::Output {
+            path: path.display().to_string(),
+            message: format!(
+                "it is inside the data folder {}; write results elsewhere",
+                data.display()
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Writes a result to a file atomically (temporary file, then rename), replacing only a
+/// regular file.
 pub fn write_to_file(result: &QueryResult, format: Format, path: &Path) -> Result<()> {
     let out_err = |message: String| Error::Output {
         path: path.display().to_string(),
@@ -112,14 +150,16 @@ pub fn write_to_file(result: &QueryResult, format: Format, path: &Path) -> Resul
             dir.display()
         )));
     }
+    replaceable(path).map_err(out_err)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = (|| -> std::result::Result<(), String> {
-        let mut file =
-            std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(|e| e.to_string())?);
+        // create_new: never through a link someone left at the temporary name.
+        let file = std::fs::File::create_new(&tmp).map_err(|e| e.to_string())?;
+        let mut file = std::io::BufWriter::new(file);
         format
             .exporter()
             .export(result, &mut file)

@@ -11,7 +11,7 @@ use crate::cli::AnalyzeArgs;
 
 pub async fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
     let format = Format::from(args.format);
-    if format.is_binary() && args.output.is_none() {
+    if format.is_binary() && args.output.as_ref().is_none_or(|p| p.as_os_str() == "-") {
         return Err(
             UsageError("--format parquet writes a binary file: add --output FILE".into()).into(),
         );
@@ -29,9 +29,13 @@ pub async fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
         (None, None) => return Err(UsageError("give --sql FILE or --query SQL".into()).into()),
     };
     let location = DataLocation::resolve(&args.data).await?;
+    let output = args.output.as_ref().filter(|p| p.as_os_str() != "-");
+    if let Some(path) = output {
+        output::outside_data(path, location.local_dir().as_deref())?;
+    }
     let analyzer = Analyzer::open(&location, args.run.as_deref()).await?;
     let result = analyzer.query(&sql, &origin).await?;
-    match &args.output {
+    match output {
         Some(path) => {
             output::write_to_file(&result, format, path)?;
             eprintln!("wrote {} row(s) to {}", result.num_rows(), path.display());

@@ -26,6 +26,10 @@ pub struct Interrupted(pub String);
 
 pub async fn run(matrix: &Matrix, args: &CollectArgs) -> anyhow::Result<()> {
     let mode_name = mode_name(args)?;
+    // A bad run id is a usage error (exit 2) before anything starts, not a stop mid-run.
+    for id in [&args.run_id, &args.resume].into_iter().flatten() {
+        lambench_model::parquet_out::check_run_id(id)?;
+    }
     let target = Target::open(matrix, args).await?;
     let location = Location::resolve(&args.out, true)
         .await
@@ -118,6 +122,11 @@ async fn plan(
     });
     let parallelism = allocate_parallelism(&plan, concurrency, args.parallelism);
     print_plan(&plan, &parallelism, concurrency, args, target);
+    // Up front, so a run killed before it ends (kill -9, a lost session) can be resumed.
+    println!(
+        "  run id {run_id}; if it stops, resume with: {}",
+        resume_command(&run_id, args, target)
+    );
     if args.dry_run {
         return Ok(None);
     }
@@ -257,15 +266,19 @@ async fn resume(
     Ok(sink)
 }
 
-async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Result<()> {
-    let m = sink.manifest().await;
-    let resume_cmd = format!(
-        "lambench collect --resume {} --out {}{}{}",
-        m.run_id,
+/// The command that resumes `run_id` against the same target and ledger.
+fn resume_command(run_id: &str, args: &CollectArgs, target: &Target) -> String {
+    format!(
+        "lambench collect --resume {run_id} --out {}{}{}",
         args.out,
         target.flags,
         ledger_flags(args)
-    );
+    )
+}
+
+async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Result<()> {
+    let m = sink.manifest().await;
+    let resume_cmd = resume_command(&m.run_id, args, target);
     let options = RunOptions {
         run_id: m.run_id.clone(),
         session: m.sessions,

@@ -32,7 +32,7 @@ pub async fn run(matrix: &Matrix, args: &EmulateArgs) -> anyhow::Result<()> {
         ..EmulatorOptions::default()
     };
     let port = if args.list { 0 } else { options.port };
-    let emulator = Emulator::start(matrix, EmulatorOptions { port, ..options })
+    let mut emulator = Emulator::start(matrix, EmulatorOptions { port, ..options })
         .await
         .with_context(|| {
             format!("cannot listen on 127.0.0.1:{port} (is another emulator running? try --port 0)")

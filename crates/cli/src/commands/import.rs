@@ -6,18 +6,23 @@ use lambench_model::parquet_out;
 use crate::cli::LambdaPerfArgs;
 
 pub fn lambda_perf(args: LambdaPerfArgs) -> anyhow::Result<()> {
-    // Parse every file before writing any, so a bad file leaves the output untouched.
-    let mut parsed = Vec::with_capacity(args.files.len());
-    for path in &args.files {
-        let rows = lambda_perf::read_file(path)?;
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("part");
-        parsed.push((stem.to_string(), rows));
-    }
+    // Every file read and checked before any is written, then all written or none.
+    let parsed = lambda_perf::read_files(&args.files, &args.run_id)?;
+    let dir = parquet_out::run_dir(&args.out, &args.run_id)?;
+    let existed: Vec<bool> = parsed
+        .iter()
+        .map(|(part, _)| dir.join(format!("{part}.parquet")).exists())
+        .collect();
+    let written = parquet_out::write_parts(&args.out, &args.run_id, &parsed)?;
     let mut total = 0;
-    for (part, rows) in &parsed {
-        let written = parquet_out::write_part(&args.out, &args.run_id, part, rows)?;
+    for (((_, rows), path), replaced) in parsed.iter().zip(&written).zip(existed) {
         total += rows.len();
-        eprintln!("{:>7} rows  {}", rows.len(), written.display());
+        let note = if replaced {
+            "  (replaced the earlier import of this file)"
+        } else {
+            ""
+        };
+        eprintln!("{:>7} rows  {}{note}", rows.len(), path.display());
     }
     eprintln!(
         "imported {total} cold-start samples from {} file(s) into run {:?}\nnext: lambench analyze --data {} --run {} --sql queries/cold_starts.sql",

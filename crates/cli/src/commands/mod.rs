@@ -52,6 +52,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                     lambench_report::Error::Analyzer(_)
                         | lambench_report::Error::NoSamples
                         | lambench_report::Error::NotAReportFolder { .. }
+                        | lambench_report::Error::Manifest { .. }
                 )
             })
             || e.downcast_ref::<lambench_collector::CollectError>()
