@@ -20,6 +20,10 @@ pub enum Error {
         location: String,
         runs: String,
     },
+    #[error(
+        "{location} holds Parquet that is not lambench invocation data (docs/schema.md):\n{files}\nmove these files out of the data folder"
+    )]
+    ForeignFiles { location: String, files: String },
     #[error("invalid data location {location:?}: {reason}")]
     BadLocation { location: String, reason: String },
     #[error("cannot list {location}: {message}")]

@@ -103,6 +103,29 @@ impl Analyzer {
                 },
             });
         }
+        let read: Vec<_> = match run {
+            Some(run) => {
+                let folder = format!("{RUN_ID_COLUMN}={run}");
+                listing
+                    .files
+                    .iter()
+                    .filter(|m| m.location.parts().any(|p| p.as_ref() == folder))
+                    .cloned()
+                    .collect()
+            }
+            None => listing.files.clone(),
+        };
+        let foreign = location.foreign_files(&read, &file_schema()).await;
+        if !foreign.is_empty() {
+            let files: Vec<String> = foreign
+                .iter()
+                .map(|(f, why)| format!("  {f}: {why}"))
+                .collect();
+            return Err(Error::ForeignFiles {
+                location: location.display.clone(),
+                files: files.join("\n"),
+            });
+        }
         let config = SessionConfig::new().with_information_schema(true);
         let ctx = SessionContext::new_with_config(config);
         ctx.register_object_store(&location.url, location.store.clone());

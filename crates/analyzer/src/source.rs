@@ -7,10 +7,13 @@
 
 use std::sync::Arc;
 
-use futures::TryStreamExt;
+use arrow::datatypes::{DataType, Schema};
+use futures::{StreamExt, TryStreamExt};
 use lambench_store::{Location, LocationError};
 use object_store::path::Path as StorePath;
-use object_store::{ObjectStore, ObjectStoreExt};
+use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
+use parquet::arrow::parquet_to_arrow_schema;
+use parquet::errors::ParquetError;
 use parquet::file::metadata::ParquetMetaDataReader;
 use url::Url;
 
@@ -32,7 +35,7 @@ pub struct DataLocation {
 /// The `.parquet` files and run ids found under a location.
 #[derive(Debug, Default)]
 pub struct Listing {
-    pub files: Vec<StorePath>,
+    pub files: Vec<ObjectMeta>,
     pub runs: Vec<String>,
 }
 
@@ -82,7 +85,7 @@ impl DataLocation {
             if !is_parquet {
                 continue;
             }
-            listing.files.push(meta.location.clone());
+            listing.files.push(meta.clone());
             if let Some(run) = parts.iter().find_map(|p| p.strip_prefix("run_id="))
                 && !listing.runs.iter().any(|r| r == run)
             {
@@ -93,6 +96,65 @@ impl DataLocation {
         Ok(listing)
     }
 
+    /// Files whose columns are not lambench's (`file` schema: every column known, of its type
+    /// or one that casts losslessly, and the required ones present), with what is wrong: a
+    /// stray Parquet in the data folder would otherwise add NULL rows or fail a query without
+    /// naming itself. Only footers are read, concurrently. Unreadable footers are left to
+    /// [`Self::corrupt_files`].
+    pub async fn foreign_files(
+        &self,
+        files: &[ObjectMeta],
+        file: &Schema,
+    ) -> Vec<(String, String)> {
+        let checks = files.iter().map(|meta| async move {
+            let found = self.file_schema(meta).await?;
+            let why = mismatch(&found, file)?;
+            Some((self.relative(&meta.location), why))
+        });
+        futures::stream::iter(checks)
+            .buffer_unordered(16)
+            .filter_map(|x| async move { x })
+            .collect()
+            .await
+    }
+
+    /// A file's Arrow schema from its footer (two ranged reads at most: a guess at the footer's
+    /// size, then exactly what it needs); `None` when it cannot be read.
+    async fn file_schema(&self, meta: &ObjectMeta) -> Option<Schema> {
+        let size = meta.size;
+        let mut tail = size.min(64 * 1024);
+        for _ in 0..2 {
+            let bytes = self
+                .store
+                .get_range(&meta.location, size - tail..size)
+                .await
+                .ok()?;
+            let mut reader = ParquetMetaDataReader::new();
+            match reader.try_parse_sized(&bytes, size) {
+                Ok(()) => {
+                    let metadata = reader.finish().ok()?;
+                    let file = metadata.file_metadata();
+                    return parquet_to_arrow_schema(file.schema_descr(), file.key_value_metadata())
+                        .ok();
+                }
+                Err(ParquetError::NeedMoreData(needed)) => tail = (needed as u64).min(size),
+                Err(_) => return None,
+            }
+        }
+        None
+    }
+
+    /// A path below the location, for messages.
+    fn relative(&self, path: &StorePath) -> String {
+        path.prefix_match(&self.prefix)
+            .map(|p| {
+                p.map(|s| s.as_ref().to_string())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .unwrap_or_else(|| path.to_string())
+    }
+
     /// The files whose Parquet footer cannot be read, with the reason: called only after a
     /// query failed on Parquet, to name the culprit DataFusion's message leaves out.
     pub async fn corrupt_files(&self) -> Vec<(String, String)> {
@@ -100,7 +162,7 @@ impl DataLocation {
             return Vec::new();
         };
         let mut bad = Vec::new();
-        for path in listing.files {
+        for path in listing.files.into_iter().map(|m| m.location) {
             // Whole-object reads are fine here: this runs only after a query has failed.
             let footer = match self.store.get(&path).await {
                 Ok(got) => match got.bytes().await {
@@ -123,4 +185,37 @@ impl DataLocation {
         }
         bad
     }
+}
+
+/// Why a file's schema is not lambench's, or `None` when it is (older files may lack
+/// columns added since, which read as NULL).
+fn mismatch(found: &Schema, expected: &Schema) -> Option<String> {
+    for field in found.fields() {
+        let Ok(want) = expected.field_with_name(field.name()) else {
+            return Some(format!(
+                "column {:?} is not in lambench's schema",
+                field.name()
+            ));
+        };
+        let same = |t: &DataType| match t {
+            DataType::Utf8View | DataType::LargeUtf8 => DataType::Utf8,
+            DataType::Timestamp(unit, _) => DataType::Timestamp(*unit, None),
+            other => other.clone(),
+        };
+        if same(field.data_type()) != same(want.data_type()) {
+            return Some(format!(
+                "column {:?} is {} where lambench's is {}",
+                field.name(),
+                field.data_type(),
+                want.data_type()
+            ));
+        }
+    }
+    let missing: Vec<&str> = expected
+        .fields()
+        .iter()
+        .filter(|f| !f.is_nullable() && found.field_with_name(f.name()).is_err())
+        .map(|f| f.name().as_str())
+        .collect();
+    (!missing.is_empty()).then(|| format!("required columns missing: {}", missing.join(", ")))
 }

@@ -471,7 +471,11 @@ fn bad_input_is_a_clear_error() {
     // An earlier report is replaced.
     let site = dir.path().join("site");
     report(&data, &site, &["--run", "current"]);
+    // A page an earlier report wrote (listed in its marker) that this one does not: removed.
     std::fs::write(site.join("stale.html"), "old").unwrap();
+    let marker = site.join(".lambench-report");
+    let listed = std::fs::read_to_string(&marker).unwrap() + "stale.html\n";
+    std::fs::write(&marker, listed).unwrap();
     report(&data, &site, &["--run", "current"]);
     assert!(!site.join("stale.html").exists() && site.join(".lambench-report").is_file());
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();

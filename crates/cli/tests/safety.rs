@@ -343,3 +343,76 @@ fn a_bad_run_id_stops_collect_before_anything_starts() {
         .stdout(predicate::str::contains("plan:").not());
     assert!(!results.exists(), "collect created {}", results.display());
 }
+
+#[test]
+fn a_foreign_parquet_in_the_data_folder_is_named() {
+    let data = fixture();
+    let elsewhere = tempfile::tempdir().unwrap();
+    for (sql, why) in [
+        (
+            "SELECT 1 AS x, 2 AS y",
+            "column \"x\" is not in lambench's schema",
+        ),
+        (
+            "SELECT 'x' AS workload, 'not a number' AS memory_mb",
+            "column \"memory_mb\" is Utf8",
+        ),
+    ] {
+        let made = elsewhere.path().join("foreign.parquet");
+        analyze(
+            data.path(),
+            &["--query", sql, "--format", "parquet", "--output"],
+        )
+        .arg(&made)
+        .assert()
+        .success();
+        let stray = data.path().join("run_id=fixture-run/zz-stray.parquet");
+        std::fs::copy(&made, &stray).unwrap();
+        analyze(
+            data.path(),
+            &["--query", "SELECT count(*) FROM invocations"],
+        )
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "run_id=fixture-run/zz-stray.parquet",
+        ))
+        .stderr(predicate::str::contains(why));
+        std::fs::remove_file(&stray).unwrap();
+    }
+}
+
+#[test]
+fn a_new_report_never_deletes_what_the_old_one_did_not_write() {
+    let data = fixture();
+    let site = tempfile::tempdir().unwrap();
+    let out = site.path().join("report");
+    let report = || {
+        let mut cmd = lambench();
+        cmd.args([
+            "report",
+            "--data",
+            data.path().to_str().unwrap(),
+            "--run",
+            "fixture-run",
+        ])
+        .arg("--out")
+        .arg(&out);
+        cmd
+    };
+    report().assert().success();
+    // Replacing its own earlier report is fine.
+    report().assert().success();
+    let notes = out.join("my-notes");
+    std::fs::create_dir(&notes).unwrap();
+    std::fs::write(notes.join("todo.txt"), "keep").unwrap();
+    std::fs::write(out.join("charts/mine.svg"), "<svg/>").unwrap();
+    report()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("charts/mine.svg, my-notes"));
+    assert_eq!(
+        std::fs::read_to_string(notes.join("todo.txt")).unwrap(),
+        "keep"
+    );
+}

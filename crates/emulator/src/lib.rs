@@ -14,6 +14,7 @@ pub mod functions;
 mod logs;
 mod runtime_api;
 mod service;
+pub mod validate;
 
 pub use functions::{FunctionDef, Unavailable, discover};
 pub use service::{Emulator, EmulatorOptions, Faults};

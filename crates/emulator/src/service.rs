@@ -186,6 +186,10 @@ impl Emulator {
             .route("/2015-03-31/functions/{name}", get(get_function))
             .route("/2015-03-31/functions/", get(list_functions))
             .route("/2015-03-31/functions", get(list_functions))
+            // Room above Lambda's 6 MB so a larger payload gets Lambda's error, not axum's.
+            .layer(axum::extract::DefaultBodyLimit::max(
+                crate::validate::MAX_PAYLOAD_BYTES * 2,
+            ))
             .layer(axum::middleware::from_fn_with_state(
                 Arc::clone(&app),
                 expired_credentials,
@@ -451,12 +455,9 @@ async fn update_configuration(
     if app.chance(app.options.faults.conflict) {
         return conflict(&name);
     }
-    let Ok(update) = serde_json::from_slice::<Value>(&body) else {
-        return aws_error(
-            StatusCode::BAD_REQUEST,
-            "InvalidParameterValueException",
-            "body is not JSON".into(),
-        );
+    let update = match crate::validate::config_update(&body) {
+        Ok(u) => u,
+        Err(e) => return aws_error(e.status, e.kind, e.message),
     };
     {
         let Ok(mut c) = f.config.lock() else {
@@ -469,27 +470,14 @@ async fn update_configuration(
         if c.updating {
             return conflict(&name);
         }
-        if let Some(m) = update.get("MemorySize").and_then(Value::as_u64) {
-            if !(128..=10240).contains(&m) {
-                return aws_error(
-                    StatusCode::BAD_REQUEST,
-                    "InvalidParameterValueException",
-                    format!("MemorySize {m} is outside 128-10240"),
-                );
-            }
-            c.memory_mb = m as u32;
+        if let Some(m) = update.memory_mb {
+            c.memory_mb = m;
         }
-        if let Some(t) = update.get("Timeout").and_then(Value::as_u64) {
-            c.timeout_s = t.clamp(1, 900) as u32;
+        if let Some(t) = update.timeout_s {
+            c.timeout_s = t;
         }
-        if let Some(vars) = update
-            .pointer("/Environment/Variables")
-            .and_then(Value::as_object)
-        {
-            c.env = vars
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                .collect();
+        if let Some(env) = update.env {
+            c.env = env;
         }
         c.generation += 1;
         c.updating = true;
@@ -526,6 +514,9 @@ async fn invoke(
     let Some(f) = app.functions.get(&name).cloned() else {
         return not_found(&name);
     };
+    if let Err(e) = crate::validate::payload(&body) {
+        return aws_error(e.status, e.kind, e.message);
+    }
     app.invokes.fetch_add(1, Ordering::SeqCst);
     if app.chance(app.options.faults.throttle) {
         return throttled();

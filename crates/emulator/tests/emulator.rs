@@ -317,7 +317,7 @@ async fn handler_error_timeout_crash_and_conflict() {
     assert_eq!(crash.log.report.status.as_deref(), Some("error"));
 
     // Conflict: a second update while the first is in progress is a 409.
-    let env = Environment::builder().variables("A", "1").build();
+    let env = Environment::builder().variables("AB", "1").build();
     client
         .update_function_configuration()
         .function_name(&rust_cpu)
@@ -465,7 +465,7 @@ async fn idle_environments_are_retired_and_faults_are_injected() {
     assert!(!ok.is_empty());
 
     // Every update conflicts; control-plane calls take at least the injected latency.
-    let env = Environment::builder().variables("A", "1").build();
+    let env = Environment::builder().variables("AB", "1").build();
     let err = client
         .update_function_configuration()
         .function_name(&name)
@@ -535,4 +535,61 @@ async fn python_and_node_errors_and_timeouts() {
         );
         assert_eq!(next.payload["success"], true);
     }
+}
+
+/// The API refuses what Lambda refuses, with Lambda's error types, as the SDK sees them.
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_are_validated_as_lambda_validates_them() {
+    let (emulator, client) = start(30).await;
+    let name =
+        function(&emulator, "rust", "cpu-intensive").expect("Rust handlers are always buildable");
+    let too_big = client
+        .invoke()
+        .function_name(&name)
+        .payload(Blob::new(vec![b' '; 6 * 1024 * 1024 + 1]))
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(too_big.is_request_too_large_exception(), "{too_big:?}");
+    let not_json = client
+        .invoke()
+        .function_name(&name)
+        .payload(Blob::new("{not json"))
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(
+        not_json.is_invalid_request_content_exception(),
+        "{not_json:?}"
+    );
+    for memory in [127, 10_241] {
+        let err = client
+            .update_function_configuration()
+            .function_name(&name)
+            .memory_size(memory)
+            .send()
+            .await
+            .unwrap_err()
+            .into_service_error();
+        assert_eq!(
+            aws_sdk_lambda::error::ProvideErrorMetadata::code(&err),
+            Some("ValidationException"),
+            "{memory}"
+        );
+    }
+    let reserved = Environment::builder().variables("AWS_REGION", "x").build();
+    let err = client
+        .update_function_configuration()
+        .function_name(&name)
+        .environment(reserved)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_invalid_parameter_value_exception(), "{err:?}");
+    // After all that, the function still answers.
+    let ok = invoke(&client, &name, json!({"iterations": 1})).await;
+    assert_eq!(ok.function_error, None);
 }

@@ -28,6 +28,10 @@ pub enum Error {
     )]
     NotAReportFolder { path: String },
     #[error(
+        "--out {path} is an earlier report, but it also holds {entries}, which the report did not write and replacing it would delete: move them out, or choose another folder"
+    )]
+    ForeignInReport { path: String, entries: String },
+    #[error(
         "the run's manifest {path} is unreadable: {reason}; without it the report cannot tell which planned cells are missing. Restore it (e.g. from a backup or the results bucket's versions), or delete it to report the data as if imported"
     )]
     Manifest { path: String, reason: String },

@@ -82,6 +82,52 @@ pub type Files = Vec<(String, String)>;
 /// The file that marks a folder as a lambench report, so replacing it is safe.
 pub const MARKER: &str = ".lambench-report";
 
+/// The marker's first line; the files the report wrote follow, one per line.
+const MARKER_HEADER: &str =
+    "written by lambench report; this folder is replaced on the next report";
+
+/// Entries of an earlier report folder that the report did not write (a folder or notes the
+/// user put there), which replacing it would delete. The marker lists what was written;
+/// markers of older versions list nothing, and then the report's layout is what is expected.
+fn foreign_entries(out: &Path) -> Vec<String> {
+    let Ok(marker) = std::fs::read_to_string(out.join(MARKER)) else {
+        return Vec::new();
+    };
+    let listed: std::collections::BTreeSet<&str> = marker.lines().skip(1).collect();
+    let expected = |rel: &str| {
+        if !listed.is_empty() {
+            return listed.contains(rel);
+        }
+        let top = !rel.contains('/');
+        (top && (rel.ends_with(".html") || rel == "style.css" || rel == "summary.json"))
+            || (rel.starts_with("charts/")
+                && rel.ends_with(".svg")
+                && rel.matches('/').count() == 1)
+    };
+    let mut foreign = Vec::new();
+    let mut stack = vec![out.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let rel = path
+                .strip_prefix(out)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir && rel == "charts" {
+                stack.push(path);
+            } else if rel != MARKER && (is_dir || !expected(&rel)) {
+                foreign.push(rel);
+            }
+        }
+    }
+    foreign.sort();
+    foreign
+}
+
 /// Writes the files into a fresh folder and swaps it in for `out`, so readers never see half a
 /// report and an old report never keeps stale pages. An existing `out` is replaced only if it
 /// is empty or an earlier report (it holds [`MARKER`]): `--out results` must never delete data.
@@ -98,6 +144,13 @@ pub fn write(out: &Path, files: &Files) -> Result<()> {
             path: out.display().to_string(),
         });
     }
+    let foreign = foreign_entries(out);
+    if !foreign.is_empty() {
+        return Err(Error::ForeignInReport {
+            path: out.display().to_string(),
+            entries: foreign.join(", "),
+        });
+    }
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -109,11 +162,10 @@ pub fn write(out: &Path, files: &Files) -> Result<()> {
     let tmp: PathBuf = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
-    std::fs::write(
-        tmp.join(MARKER),
-        "written by lambench report; this folder is replaced on the next report\n",
-    )
-    .map_err(|e| io(&tmp, e))?;
+    // The marker lists what the report wrote, so the next one can tell what else is there.
+    let listing: String = files.iter().map(|(rel, _)| format!("{rel}\n")).collect();
+    std::fs::write(tmp.join(MARKER), format!("{MARKER_HEADER}\n{listing}"))
+        .map_err(|e| io(&tmp, e))?;
     for (rel, contents) in files {
         let path = tmp.join(rel);
         if let Some(dir) = path.parent() {

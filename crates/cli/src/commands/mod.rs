@@ -53,6 +53,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                         | lambench_report::Error::NoSamples
                         | lambench_report::Error::NotAReportFolder { .. }
                         | lambench_report::Error::Manifest { .. }
+                        | lambench_report::Error::ForeignInReport { .. }
                 )
             })
             || e.downcast_ref::<lambench_collector::CollectError>()
