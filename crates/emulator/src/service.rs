@@ -44,6 +44,8 @@ pub struct EmulatorOptions {
     pub idle_timeout: Duration,
     /// Failures to inject, for tests and demos of the collector's retries.
     pub faults: Faults,
+    /// How long a connection may take to send a request's headers (waiting included).
+    pub header_read_timeout: Duration,
 }
 
 /// Injected failures: fractions in 0..=1 of calls, drawn from a seeded generator so a run
@@ -74,6 +76,7 @@ impl Default for EmulatorOptions {
             cpu_scaling: true,
             idle_timeout: Duration::from_secs(600),
             faults: Faults::default(),
+            header_read_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -196,8 +199,8 @@ impl Emulator {
             ));
         tokio::spawn(retire_idle(Arc::clone(&app)));
         let state = Arc::clone(&app);
-        let server =
-            tokio::spawn(async move { axum::serve(listener, router.with_state(state)).await });
+        let header_timeout = app.options.header_read_timeout;
+        let server = tokio::spawn(serve(listener, router.with_state(state), header_timeout));
         Ok(Emulator {
             port,
             functions: defs,
@@ -240,6 +243,36 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         self.server.abort();
         self.app.shutdown();
+    }
+}
+
+/// Serves HTTP/1.1 connections: each must send a request's headers within `header_timeout`,
+/// waiting for the next request on a kept-alive connection included, so idle and half-open
+/// connections are closed instead of piling up until the emulator runs out of descriptors.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    header_timeout: Duration,
+) -> std::io::Result<()> {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of descriptors, or a connection reset before it was accepted: wait, go on.
+            Err(e) if e.kind() != std::io::ErrorKind::InvalidInput => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
     }
 }
 

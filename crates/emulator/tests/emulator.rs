@@ -593,3 +593,36 @@ async fn requests_are_validated_as_lambda_validates_them() {
     let ok = invoke(&client, &name, json!({"iterations": 1})).await;
     assert_eq!(ok.function_error, None);
 }
+
+/// A connection that sends nothing, or only part of a request's headers, is closed after the
+/// header-read timeout instead of holding a descriptor forever.
+#[tokio::test(flavor = "multi_thread")]
+async fn idle_and_half_open_connections_are_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let options = EmulatorOptions {
+        repo: repo(),
+        header_read_timeout: Duration::from_millis(300),
+        ..EmulatorOptions::default()
+    };
+    let emulator = Emulator::start(&Matrix::builtin().unwrap(), options)
+        .await
+        .unwrap();
+    let addr = format!("127.0.0.1:{}", emulator.port);
+    let mut silent = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let mut partial = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    partial
+        .write_all(b"GET /2015-03-31/functions/ HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    for stream in [&mut silent, &mut partial] {
+        let mut buf = Vec::new();
+        // Closed by the server (EOF, perhaps after a 408), well before the test's own limit.
+        let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut buf))
+            .await
+            .expect("the emulator kept an idle connection open");
+        assert!(read.is_ok() || buf.is_empty());
+    }
+    // A complete request is still answered.
+    let client = client_for(&emulator);
+    assert!(client.list_functions().send().await.is_ok());
+}
