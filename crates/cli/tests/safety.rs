@@ -342,6 +342,23 @@ fn a_bad_run_id_stops_collect_before_anything_starts() {
         .stderr(predicate::str::contains("run id \"../../etc\""))
         .stdout(predicate::str::contains("plan:").not());
     assert!(!results.exists(), "collect created {}", results.display());
+    // A good run id is printed with the resume command before anything runs.
+    lambench()
+        .args([
+            "collect",
+            "--local",
+            "--test",
+            "--dry-run",
+            "--run-id",
+            "r1",
+            "--out",
+        ])
+        .arg(&results)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "run id r1; if it stops, resume with: lambench collect --resume r1 --out",
+        ));
 }
 
 #[test]
@@ -415,4 +432,123 @@ fn a_new_report_never_deletes_what_the_old_one_did_not_write() {
         std::fs::read_to_string(notes.join("todo.txt")).unwrap(),
         "keep"
     );
+}
+
+/// One HTTP/1.1 request to the emulator; the response body (`None`: not waited for).
+fn http(url: &str, request: &str, wait: bool) -> Option<String> {
+    use std::io::{Read, Write};
+    let addr = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    if !wait {
+        // Leak the connection open: the invoke goes on without us.
+        std::mem::forget(stream);
+        return None;
+    }
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+}
+
+/// Processes whose parent is `pid` and that have not exited.
+fn children(pid: u32) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|child| {
+            std::fs::read_to_string(format!("/proc/{child}/stat")).is_ok_and(|stat| {
+                let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+                let fields: Vec<&str> = rest.split_whitespace().collect();
+                fields.first() != Some(&"Z") && fields.get(1) == Some(&pid.to_string().as_str())
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn busy_handlers_die_with_a_killed_emulator() {
+    let dir = tempfile::tempdir().unwrap();
+    let matrix = common::collect::small_matrix(dir.path(), 1000, 1, "128");
+    let emulator = common::collect::EmulatorProcess::start(&matrix, &["--timeout-s", "120"]);
+    let list = http(
+        &emulator.url,
+        "GET /2015-03-31/functions/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        true,
+    )
+    .unwrap();
+    let list: serde_json::Value = serde_json::from_str(list.trim()).unwrap();
+    let Some(name) = list["Functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["FunctionName"].as_str())
+        .find(|n| n.ends_with("cpu-intensive"))
+        .map(str::to_string)
+    else {
+        eprintln!("SKIPPED: no cpu-intensive function runs on this host");
+        return;
+    };
+    // Long enough to be running when the emulator is killed.
+    let body = r#"{"iterations": 10000000}"#;
+    http(
+        &emulator.url,
+        &format!(
+            "POST /2015-03-31/functions/{name}/invocations HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+        false,
+    );
+    let pid = emulator.pid();
+    let mut handlers = Vec::new();
+    for _ in 0..200 {
+        handlers = children(pid);
+        if !handlers.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    assert!(!handlers.is_empty(), "no handler process started");
+    // Busy, not starting up: wait until a handler has burnt CPU on the invoke (utime, ticks).
+    let cpu = |p: &u32| -> u64 {
+        std::fs::read_to_string(format!("/proc/{p}/stat")).map_or(0, |s| {
+            let rest = s.rsplit_once(')').map_or("", |(_, r)| r);
+            rest.split_whitespace()
+                .nth(11)
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0)
+        })
+    };
+    let mut busy = false;
+    for _ in 0..400 {
+        busy = handlers.iter().any(|p| cpu(p) >= 30);
+        if busy {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    assert!(busy, "the handler never got busy");
+    drop(emulator); // SIGKILL: no cleanup code runs.
+    let alive = |p: &u32| -> bool {
+        std::fs::read_to_string(format!("/proc/{p}/stat")).is_ok_and(|s| {
+            !s.rsplit_once(')')
+                .is_some_and(|(_, r)| r.trim_start().starts_with('Z'))
+        })
+    };
+    for _ in 0..200 {
+        if !handlers.iter().any(alive) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let left: Vec<u32> = handlers.iter().copied().filter(alive).collect();
+    for p in &left {
+        // Never leave a spinning handler behind, even when the test fails.
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &p.to_string()])
+            .status();
+    }
+    assert!(left.is_empty(), "handlers {left:?} outlived their emulator");
 }

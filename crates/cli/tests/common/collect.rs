@@ -56,6 +56,11 @@ impl Drop for EmulatorProcess {
 }
 
 impl EmulatorProcess {
+    /// The emulator's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn start(matrix: &Path, extra: &[&str]) -> Self {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("lambench"))
             .current_dir(repo_root())
