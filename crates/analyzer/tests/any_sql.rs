@@ -3,10 +3,9 @@
 //! brackets, literals), run on a thread with the binary's deep stack, over a small run.
 //! The count of statements tried is `CASES`; the data folder is checked unchanged after.
 
-use std::collections::BTreeMap;
-
 use lambench_analyzer::{Analyzer, DataLocation, SqlOrigin, synthetic};
 use lambench_model::{Matrix, parquet_out};
+use lambench_testkit::folder_snapshot as snapshot;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -155,22 +154,6 @@ fn query() -> impl Strategy<Value = String> {
 
 fn statement() -> impl Strategy<Value = String> {
     prop_oneof![soup(), query()]
-}
-
-fn snapshot(root: &std::path::Path) -> BTreeMap<std::path::PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(path.clone(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
 }
 
 #[test]

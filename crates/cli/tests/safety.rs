@@ -5,28 +5,21 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::{lambench, write_fixture};
 use predicates::prelude::*;
 
-/// Every file under `root` with its bytes: equal before and after means nothing changed.
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let bytes = std::fs::read(&path).unwrap();
-                files.insert(path.strip_prefix(root).unwrap().to_path_buf(), bytes);
-            }
-        }
-    }
-    files
+use lambench_testkit::folder_snapshot as snapshot;
+
+/// `lambench report --data DATA --run fixture-run --out OUT`, not yet run.
+fn report(data: &Path, out: &Path) -> assert_cmd::Command {
+    let mut cmd = lambench();
+    cmd.args(["report", "--run", "fixture-run", "--data"])
+        .arg(data)
+        .arg("--out")
+        .arg(out);
+    cmd
 }
 
 fn fixture() -> tempfile::TempDir {
@@ -170,16 +163,7 @@ fn a_broken_manifest_is_an_error_not_imported_data() {
         (&b"{\"format\": 2}"[..], "no plan.cells"),
     ] {
         std::fs::write(&manifest, content).unwrap();
-        lambench()
-            .args([
-                "report",
-                "--data",
-                data.path().to_str().unwrap(),
-                "--run",
-                "fixture-run",
-            ])
-            .arg("--out")
-            .arg(&out)
+        report(data.path(), &out)
             .assert()
             .code(2)
             .stderr(predicate::str::contains("manifest"))
@@ -404,27 +388,14 @@ fn a_new_report_never_deletes_what_the_old_one_did_not_write() {
     let data = fixture();
     let site = tempfile::tempdir().unwrap();
     let out = site.path().join("report");
-    let report = || {
-        let mut cmd = lambench();
-        cmd.args([
-            "report",
-            "--data",
-            data.path().to_str().unwrap(),
-            "--run",
-            "fixture-run",
-        ])
-        .arg("--out")
-        .arg(&out);
-        cmd
-    };
-    report().assert().success();
+    report(data.path(), &out).assert().success();
     // Replacing its own earlier report is fine.
-    report().assert().success();
+    report(data.path(), &out).assert().success();
     let notes = out.join("my-notes");
     std::fs::create_dir(&notes).unwrap();
     std::fs::write(notes.join("todo.txt"), "keep").unwrap();
     std::fs::write(out.join("charts/mine.svg"), "<svg/>").unwrap();
-    report()
+    report(data.path(), &out)
         .assert()
         .code(2)
         .stderr(predicate::str::contains("charts/mine.svg, my-notes"));
