@@ -175,12 +175,7 @@ impl DataLocation {
                 Err(e) => Err(e.to_string()),
             };
             if let Err(e) = footer {
-                let rel = path.prefix_match(&self.prefix).map(|p| {
-                    p.map(|s| s.as_ref().to_string())
-                        .collect::<Vec<_>>()
-                        .join("/")
-                });
-                bad.push((rel.unwrap_or_else(|| path.to_string()), e));
+                bad.push((self.relative(&path), e));
             }
         }
         bad

@@ -9,8 +9,9 @@
 /// hold several times as many, in the unoptimised test build too).
 pub const MAX_OPERATORS: usize = 1_000;
 
-/// The binary operators in `sql` outside string literals, quoted identifiers and comments
-/// (`+ - * / % || = <> != < > <= >= AND OR`, each counted once).
+/// The operators in `sql` outside string literals, quoted identifiers and comments
+/// (`+ - * / % || = <> != < > <= >= AND OR`, each counted once). A unary minus or the `*` of
+/// `count(*)` counts too: an upper bound, which is what a limit needs.
 pub fn operators(sql: &str) -> usize {
     let mut count = 0;
     let mut chars = sql.chars().peekable();

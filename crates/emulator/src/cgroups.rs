@@ -136,27 +136,24 @@ fn sweep_stale() {
         };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().to_string();
-            let Some(pid) = owner(&name) else {
-                continue;
-            };
-            if Path::new("/proc").join(pid.to_string()).exists() {
-                continue;
+            if owner_gone(&name, "lambench-") {
+                remove_tree(&entry.path());
             }
-            if let Ok(children) = std::fs::read_dir(entry.path()) {
-                for child in children.flatten().filter(|c| c.path().is_dir()) {
-                    let _ = std::fs::remove_dir(child.path());
-                }
-            }
-            let _ = std::fs::remove_dir(entry.path());
         }
     }
 }
 
-/// The process that owns a group named `lambench-<pid>-<n>` (or `lambench-<pid>`).
-fn owner(name: &str) -> Option<u32> {
-    let rest = name.strip_prefix("lambench-")?;
+/// The process that owns a group or folder named `<prefix><pid>-<n>` (or `<prefix><pid>`).
+fn owner(name: &str, prefix: &str) -> Option<u32> {
+    let rest = name.strip_prefix(prefix)?;
     let pid = rest.split_once('-').map_or(rest, |(pid, _)| pid);
     pid.parse().ok()
+}
+
+/// Whether `name` is `<prefix><pid>…` of a process that no longer runs: left behind by an
+/// emulator that was killed (groups here, temporary folders in `service`).
+pub(crate) fn owner_gone(name: &str, prefix: &str) -> bool {
+    owner(name, prefix).is_some_and(|pid| !Path::new("/proc").join(pid.to_string()).exists())
 }
 
 /// CFS quota for a memory size: `period × memory / 1769`, at least 1 ms per period.
@@ -195,14 +192,8 @@ impl EnvGroup {
 
     /// Removes the (empty) group; retried briefly while the kernel reaps the process.
     pub fn remove(&self) {
-        for _ in 0..50 {
-            let cpu = std::fs::remove_dir(&self.cpu).is_ok() || !self.cpu.exists();
-            let mem = std::fs::remove_dir(&self.memory).is_ok() || !self.memory.exists();
-            if cpu && mem {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
+        remove_retrying(&self.cpu);
+        remove_retrying(&self.memory);
     }
 }
 
@@ -212,18 +203,20 @@ mod tests {
 
     #[test]
     fn the_owner_is_the_pid_before_the_instance_number() {
-        assert_eq!(owner("lambench-1234-0"), Some(1234));
-        assert_eq!(owner("lambench-1234-17"), Some(1234));
-        assert_eq!(owner("lambench-99"), Some(99));
-        assert_eq!(owner("lambench-x-1"), None);
-        assert_eq!(owner("other-1234-0"), None);
-        // The live process's own groups are never stale.
-        let me = format!("lambench-{}-3", std::process::id());
-        assert!(
-            Path::new("/proc")
-                .join(owner(&me).unwrap().to_string())
-                .exists()
+        assert_eq!(owner("lambench-1234-0", "lambench-"), Some(1234));
+        assert_eq!(owner("lambench-1234-17", "lambench-"), Some(1234));
+        assert_eq!(owner("lambench-99", "lambench-"), Some(99));
+        assert_eq!(owner("lambench-x-1", "lambench-"), None);
+        assert_eq!(owner("other-1234-0", "lambench-"), None);
+        assert_eq!(
+            owner("lambench-emulator-77-0", "lambench-emulator-"),
+            Some(77)
         );
+        // The live process's own groups are never stale (the old check looked for
+        // /proc/<pid>-<n>, which never exists); a pid that cannot run is gone.
+        let me = format!("lambench-{}-3", std::process::id());
+        assert!(!owner_gone(&me, "lambench-"));
+        assert!(owner_gone(&format!("lambench-{}-0", u32::MAX), "lambench-"));
     }
 
     #[test]

@@ -283,11 +283,7 @@ fn sweep_stale_folders() {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
-        let Some(rest) = name.strip_prefix("lambench-emulator-") else {
-            continue;
-        };
-        let pid = rest.split_once('-').map_or(rest, |(pid, _)| pid);
-        if pid.parse::<u32>().is_ok() && !std::path::Path::new("/proc").join(pid).exists() {
+        if crate::cgroups::owner_gone(&name, "lambench-emulator-") {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }

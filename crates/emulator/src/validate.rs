@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
+use lambench_model::matrix::{MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB};
 use serde_json::Value;
 
 /// Largest synchronous Invoke payload (6 MB).
@@ -93,8 +94,14 @@ pub fn config_update(body: &[u8]) -> Result<ConfigUpdate, ApiError> {
         )
     })?;
     Ok(ConfigUpdate {
-        memory_mb: integer(&update, "MemorySize", "memorySize", 128, 10_240)?,
-        timeout_s: integer(&update, "Timeout", "timeout", 1, 900)?,
+        memory_mb: integer(
+            &update,
+            "MemorySize",
+            "memorySize",
+            MIN_MEMORY_MB.into(),
+            MAX_MEMORY_MB.into(),
+        )?,
+        timeout_s: integer(&update, "Timeout", "timeout", 1, MAX_TIMEOUT_S.into())?,
         env: match update.pointer("/Environment/Variables") {
             None | Some(Value::Null) => None,
             Some(vars) => Some(environment(vars)?),

@@ -19,6 +19,8 @@ pub const BUILTIN_MATRIX: &str = include_str!("../../../bench.toml");
 pub const MIN_MEMORY_MB: u32 = 128;
 /// Lambda's memory bounds (MB), inclusive.
 pub const MAX_MEMORY_MB: u32 = 10_240;
+/// Lambda's longest function timeout (s), and so the longest any phase can be measured.
+pub const MAX_TIMEOUT_S: u32 = 900;
 
 /// An invalid matrix: each variant names the key to fix.
 #[derive(Debug, Error)]

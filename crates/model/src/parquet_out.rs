@@ -51,9 +51,7 @@ pub fn check_run_id(run_id: &str) -> Result<(), WriteError> {
 
 /// The folder of one run below `root`.
 pub fn run_dir(root: &Path, run_id: &str) -> Result<PathBuf, WriteError> {
-    if !safe_name(run_id) {
-        return Err(WriteError::BadRunId(run_id.to_string()));
-    }
+    check_run_id(run_id)?;
     Ok(root.join(format!("{RUN_ID_COLUMN}={run_id}")))
 }
 
@@ -144,9 +142,7 @@ fn encode(path: &Path, rows: &[Invocation]) -> Result<(), WriteError> {
 
 /// The relative key `run_id=<run_id>/<part>.parquet` of a part, with both names checked.
 pub fn part_key(run_id: &str, part: &str) -> Result<String, WriteError> {
-    if !safe_name(run_id) {
-        return Err(WriteError::BadRunId(run_id.to_string()));
-    }
+    check_run_id(run_id)?;
     if !safe_name(part) {
         return Err(WriteError::BadPartName(part.to_string()));
     }

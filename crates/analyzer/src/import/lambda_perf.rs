@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use lambench_model::matrix::{MAX_MEMORY_MB, MAX_TIMEOUT_S, MIN_MEMORY_MB};
 use lambench_model::parquet_out;
 
 use lambench_model::record::{Environment, Invocation, StartType, Status};
@@ -49,10 +50,10 @@ struct Entry {
 }
 
 /// Lambda's memory sizes (MB): what a function can be configured with.
-pub const MEMORY_MB: std::ops::RangeInclusive<i32> = 128..=10_240;
+const MEMORY_MB: std::ops::RangeInclusive<i32> = MIN_MEMORY_MB as i32..=MAX_MEMORY_MB as i32;
 /// The longest Init or Restore Duration accepted (ms): Lambda's longest timeout, 15 minutes.
 /// Anything longer is not a measurement.
-pub const MAX_INIT_MS: f64 = 900_000.0;
+const MAX_INIT_MS: f64 = MAX_TIMEOUT_S as f64 * 1000.0;
 
 /// The bounds an entry's configuration must be in (docs/schema.md).
 fn check_entry(entry: &Entry, architecture: &str) -> std::result::Result<(), String> {
@@ -84,18 +85,6 @@ pub struct Identity {
     pub language: String,
     pub workload: String,
     pub snapstart: bool,
-}
-
-/// Reads one daily file into invocation rows.
-pub fn read_file(path: &Path) -> Result<Vec<Invocation>> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
-    parse(&text).map_err(|message| Error::Import {
-        path: path.display().to_string(),
-        message,
-    })
 }
 
 /// Reads and checks every file before anything is written: each must parse, be within
