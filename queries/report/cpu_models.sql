@@ -7,7 +7,7 @@ SELECT
   architecture,
   cpu_model,
   cpu_features,
-  count(DISTINCT workload || '/' || runtime || '/' || CAST(memory_mb AS VARCHAR)) AS cells,
+  count(DISTINCT workload || '/' || runtime || '/' || coalesce(language, '') || '/' || package_type || '/' || CAST(memory_mb AS VARCHAR)) AS cells,
   count(DISTINCT environment_id) AS environments,
   sum(samples) AS samples
 FROM environments

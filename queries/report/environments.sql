@@ -13,7 +13,8 @@ WITH attempts AS (
   FROM invocations
 )
 SELECT
-  workload, runtime, architecture, memory_mb, environment_id, round,
+  workload, runtime, language, coalesce(package_type, 'not recorded') AS package_type,
+  architecture, memory_mb, environment_id, round,
   coalesce(cpu_model, '') AS cpu_model, coalesce(cpu_features, '') AS cpu_features,
   count(*) AS attempts,
   count(*) FILTER (WHERE is_sample) AS samples,
@@ -25,4 +26,4 @@ SELECT
   count(*) FILTER (WHERE start_type = 'warm' AND status = 'ok' AND NOT is_warmup AND NOT is_sample) AS warm_came_back_cold,
   count(*) FILTER (WHERE status = 'throttled') AS throttled
 FROM attempts
-GROUP BY workload, runtime, architecture, memory_mb, environment_id, round, coalesce(cpu_model, ''), coalesce(cpu_features, '')
+GROUP BY workload, runtime, language, coalesce(package_type, 'not recorded'), architecture, memory_mb, environment_id, round, coalesce(cpu_model, ''), coalesce(cpu_features, '')

@@ -4,9 +4,17 @@
 -- execution environments (how many, samples on each); the CPU models seen. Sums over the
 -- view `environments` (queries/report/environments.sql: one row per environment, round and CPU).
 -- Compared in the report with what the run planned (its manifest.json).
+-- Cells as in samples.sql: custom runtimes named with their language, package types apart.
+WITH cells AS (
+  SELECT
+    *,
+    CASE WHEN runtime LIKE 'provided%' THEN language || ' (' || runtime || ')' ELSE runtime END AS cell_runtime
+  FROM environments
+)
 SELECT
   workload,
-  runtime,
+  cell_runtime AS runtime,
+  package_type,
   architecture,
   memory_mb,
   sum(attempts) AS attempts,
@@ -23,6 +31,6 @@ SELECT
   count(DISTINCT environment_id) FILTER (WHERE warm_ok > 0) AS warm_environments,
   min(warm_ok) FILTER (WHERE warm_ok > 0 AND environment_id IS NOT NULL) AS min_per_environment,
   max(warm_ok) FILTER (WHERE warm_ok > 0 AND environment_id IS NOT NULL) AS max_per_environment
-FROM environments
-GROUP BY workload, runtime, architecture, memory_mb
-ORDER BY workload, runtime, memory_mb, architecture;
+FROM cells
+GROUP BY workload, cell_runtime, package_type, architecture, memory_mb
+ORDER BY workload, runtime, package_type, memory_mb, architecture;

@@ -52,6 +52,16 @@ pub struct CellKey {
     pub architecture: String,
 }
 
+/// The runtime as a cell names it (`samples.sql`, `quality.sql`): custom runtimes (`provided.*`)
+/// host many languages, so theirs is named with the language, e.g. `rust (provided.al2023)`.
+pub fn runtime_label(runtime: &str, language: &str) -> String {
+    if runtime.starts_with("provided") && !language.is_empty() {
+        format!("{language} ({runtime})")
+    } else {
+        runtime.to_string()
+    }
+}
+
 /// One cell's samples.
 #[derive(Debug, Clone, Default)]
 pub struct Samples {

@@ -7,7 +7,7 @@ use lambench_analyzer::DataLocation;
 use object_store::ObjectStoreExt;
 use serde::Serialize;
 
-use crate::data::Table;
+use crate::data::{Table, runtime_label};
 use crate::error::{Error, Result};
 
 /// What the run planned, from its manifest.
@@ -18,7 +18,7 @@ pub struct Planned {
     pub warm: i64,
     /// Rounds per cell (`None` in manifests written before rounds existed).
     pub rounds: Option<i64>,
-    /// (workload, runtime, architecture, memory)
+    /// (workload, runtime as cells name it ([`crate::data::runtime_label`]), architecture, memory)
     pub cells: BTreeSet<(String, String, String, i64)>,
 }
 
@@ -64,9 +64,10 @@ fn parse(m: &serde_json::Value) -> std::result::Result<Planned, String> {
                     .map(str::to_string)
                     .ok_or_else(|| missing(&format!("plan.cells[].{name}")))
             };
+            let runtime = text(&f["runtime"], "function.runtime")?;
             Ok((
                 text(&f["workload"], "function.workload")?,
-                text(&f["runtime"], "function.runtime")?,
+                runtime_label(&runtime, f["language"].as_str().unwrap_or("")),
                 text(&f["architecture"], "function.architecture")?,
                 c["memory_mb"]
                     .as_i64()
@@ -92,6 +93,8 @@ fn parse(m: &serde_json::Value) -> std::result::Result<Planned, String> {
 pub struct Row {
     pub workload: String,
     pub runtime: String,
+    /// `zip`, `image`, `not recorded`; empty for a planned cell with no data.
+    pub package: String,
     pub architecture: String,
     pub memory_mb: i64,
     pub attempts: i64,
@@ -161,6 +164,7 @@ pub fn rows(table: &Table, planned: Option<&Planned>) -> (Vec<Row>, Vec<Row>) {
         rows.push(Row {
             workload: key.0.clone(),
             runtime: key.1.clone(),
+            package: table.get(r, "package_type").as_str().to_string(),
             architecture: key.2.clone(),
             memory_mb: key.3,
             attempts: int(r, "attempts"),
@@ -193,6 +197,7 @@ pub fn rows(table: &Table, planned: Option<&Planned>) -> (Vec<Row>, Vec<Row>) {
                 .map(|(w, r, a, m)| Row {
                     workload: w.clone(),
                     runtime: r.clone(),
+                    package: String::new(),
                     architecture: a.clone(),
                     memory_mb: *m,
                     attempts: 0,
@@ -214,4 +219,72 @@ pub fn rows(table: &Table, planned: Option<&Planned>) -> (Vec<Row>, Vec<Row>) {
         })
         .unwrap_or_default();
     (rows, missing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Value;
+
+    fn table(rows: &[(&str, &str, i64)]) -> Table {
+        Table {
+            columns: [
+                "workload",
+                "runtime",
+                "package_type",
+                "architecture",
+                "memory_mb",
+                "cold_ok",
+                "warm_ok",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: rows
+                .iter()
+                .map(|(runtime, package, warm)| {
+                    vec![
+                        Value::Text("light".into()),
+                        Value::Text(runtime.to_string()),
+                        Value::Text(package.to_string()),
+                        Value::Text("arm64".into()),
+                        Value::Int(128),
+                        Value::Int(10),
+                        Value::Int(*warm),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn custom_runtimes_match_the_plan_by_language_and_package_types_stay_apart() {
+        let manifest = serde_json::json!({"plan": {
+        "mode_name": "test", "mode": {"cold": 10, "warm": 20, "rounds": 1},
+        "cells": [
+            {"memory_mb": 128, "function": {"workload": "light", "runtime": "provided.al2023", "language": "rust", "architecture": "arm64"}},
+            {"memory_mb": 128, "function": {"workload": "light", "runtime": "python3.12", "language": "python", "architecture": "arm64"}},
+            {"memory_mb": 128, "function": {"workload": "light", "runtime": "nodejs22.x", "language": "node", "architecture": "arm64"}},
+        ]}});
+        let planned = parse(&manifest).unwrap();
+        let data = table(&[
+            ("rust (provided.al2023)", "zip", 20),
+            ("python3.12", "zip", 20),
+            ("python3.12", "image", 5),
+        ]);
+        let (rows, missing) = rows(&data, Some(&planned));
+        let shown: Vec<_> = rows
+            .iter()
+            .map(|r| (r.runtime.as_str(), r.package.as_str(), r.status.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("rust (provided.al2023)", "zip", "complete"),
+                ("python3.12", "zip", "complete"),
+                ("python3.12", "image", "short: 10/10 cold, 5/20 warm"),
+            ]
+        );
+        let missing: Vec<_> = missing.iter().map(|r| r.runtime.as_str()).collect();
+        assert_eq!(missing, ["nodejs22.x"]);
+    }
 }
