@@ -62,6 +62,17 @@ fn collect_local_test_mode_then_analyze() {
     let rows = query(data, "e2e", CELL_COUNTS);
     let present = cells_of(&rows);
     assert_eq!(present, planned, "every planned cell present, nothing else");
+    // So the quality page, which names cells as the statistics do, lists none as missing.
+    let quality = std::fs::read_to_string(dir.path().join("reports/e2e/quality.html")).unwrap();
+    assert!(!quality.contains("planned, no data"), "{quality}");
+    let custom = m["plan"]["cells"].as_array().unwrap().iter().any(|c| {
+        c["function"]["runtime"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("provided"))
+    });
+    if custom {
+        assert!(quality.contains("<td>rust (provided."), "{quality}");
+    }
     for r in &rows {
         assert_eq!(
             r["cold_ok"], 2,
