@@ -210,3 +210,29 @@ fn every_sample_query_states_the_documented_rule_verbatim() {
         );
     }
 }
+
+/// How `samples.sql` names a cell's runtime (custom runtimes with their language).
+const RUNTIME_LABEL: &str =
+    "CASE WHEN runtime LIKE 'provided%' THEN language || ' (' || runtime || ')' ELSE runtime END";
+
+#[test]
+fn every_query_that_names_cells_names_custom_runtimes_as_samples_sql_does() {
+    let samples =
+        fold(&std::fs::read_to_string(repo_root().join("queries/report/samples.sql")).unwrap());
+    assert!(samples.contains(RUNTIME_LABEL), "{samples}");
+    let mut naming = 0;
+    for query in shipped_queries() {
+        let sql = fold(&std::fs::read_to_string(repo_root().join(&query)).unwrap());
+        if sql.contains("'provided%'") {
+            naming += 1;
+            assert!(
+                sql.contains(RUNTIME_LABEL),
+                "{query}: name custom runtimes exactly as samples.sql does: {RUNTIME_LABEL}"
+            );
+        }
+    }
+    assert!(
+        naming >= 3,
+        "samples.sql, trend.sql and quality.sql name cells: {naming}"
+    );
+}
