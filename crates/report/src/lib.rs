@@ -75,24 +75,19 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
             data::table(&analyzer, data::CPU_MODELS),
         )
     };
-    // Weekly medians only for data that spans weeks (most runs take hours); asked as soon as
-    // the cheap meta query says so, alongside the others.
-    let meta_and_trend = async {
-        let meta = data::table(&analyzer, data::META).await?;
-        let trend = if trend::spans_weeks(&meta) {
-            data::table(&analyzer, data::TREND).await?
-        } else {
-            Table::default()
-        };
-        Ok::<_, Error>((meta, trend))
-    };
-    let (samples, (meta, trend_table), (quality_table, cpu_models), errors, versions) = futures::try_join!(
+    let (samples, meta, (quality_table, cpu_models), errors, versions) = futures::try_join!(
         data::samples(&analyzer),
-        meta_and_trend,
+        data::table(&analyzer, data::META),
         per_environment,
         data::table(&analyzer, data::ERRORS),
         data::table(&analyzer, data::VERSIONS),
     )?;
+    // Weekly medians only for data that spans weeks (most runs take hours).
+    let trend_table = if trend::spans_weeks(&meta) {
+        data::table(&analyzer, data::TREND).await?
+    } else {
+        Table::default()
+    };
     let has_trend = trend::weeks(&trend_table) > 1;
     if samples.is_empty() {
         return Err(Error::NoSamples);
