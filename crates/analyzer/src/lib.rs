@@ -17,6 +17,7 @@ pub mod udf;
 
 pub use error::{Error, Result};
 pub use session::{
-    ALL_RUNS_TABLE, Analyzer, Batches, ENVIRONMENTS_VIEW, QueryResult, SqlOrigin, TABLE,
+    ALL_RUNS_TABLE, Analyzer, Batches, ENVIRONMENTS_VIEW, Partition, PartitionError, QueryResult,
+    SqlOrigin, TABLE,
 };
 pub use source::DataLocation;

@@ -74,6 +74,22 @@ impl Batches<'_> {
     }
 }
 
+/// One partition of a query's result ([`Analyzer::stream_partitions`]).
+pub struct Partition {
+    inner: SendableRecordBatchStream,
+}
+
+impl Partition {
+    /// The next batch; `None` at the end.
+    pub async fn next(&mut self) -> Option<std::result::Result<RecordBatch, PartitionError>> {
+        Some(self.inner.next().await?.map_err(PartitionError))
+    }
+}
+
+/// An error while reading a [`Partition`]; [`Analyzer::explain`] turns it into an [`Error`].
+#[derive(Debug)]
+pub struct PartitionError(DataFusionError);
+
 /// A DataFusion session over one data location.
 pub struct Analyzer {
     ctx: SessionContext,
@@ -216,14 +232,41 @@ impl Analyzer {
         }
     }
 
-    /// Computes a view once and puts the result in its place, for callers that run several
-    /// queries over it (the report's quality and CPU tables over `environments`).
-    pub async fn materialise(&self, view: &str) -> Result<()> {
-        let result = self
-            .query(&format!("SELECT * FROM {view}"), &SqlOrigin::Inline)
-            .await?;
-        let table = MemTable::try_new(result.schema, vec![result.batches])
+    /// Like [`Self::stream`], one stream per partition of the plan (the files split between
+    /// the cores), owned, for callers that fold each on a task of its own and merge the folds.
+    /// A partition's errors are explained by [`Self::explain`].
+    pub async fn stream_partitions(&self, sql: &str, origin: &SqlOrigin) -> Result<Vec<Partition>> {
+        let df = self.plan(sql, origin).await?;
+        match df.execute_stream_partitioned().await {
+            Ok(streams) => Ok(streams
+                .into_iter()
+                .map(|inner| Partition { inner })
+                .collect()),
+            Err(e) => Err(self.explain_failure(&e).await),
+        }
+    }
+
+    /// An error of a [`Partition`], explained as [`Self::query`]'s are.
+    pub async fn explain(&self, e: PartitionError) -> Error {
+        self.explain_failure(&e.0).await
+    }
+
+    /// The schema of a table or view's rows.
+    pub async fn schema_of(&self, name: &str) -> Result<SchemaRef> {
+        let df = self
+            .ctx
+            .table(name)
+            .await
             .map_err(|e| execution_error(&e))?;
+        Ok(Arc::new(df.schema().as_arrow().clone()))
+    }
+
+    /// Puts rows computed another way in a view's place, for callers that compute them in a
+    /// pass they make anyway (the report computes `environments` while it reads the samples):
+    /// queries over the view then read these rows. They must have the view's schema.
+    pub async fn replace_view(&self, view: &str, batches: Vec<RecordBatch>) -> Result<()> {
+        let schema = self.schema_of(view).await?;
+        let table = MemTable::try_new(schema, vec![batches]).map_err(|e| execution_error(&e))?;
         self.ctx
             .deregister_table(view)
             .map_err(|e| execution_error(&e))?;

@@ -28,6 +28,8 @@ macro_rules! query {
 
 pub const SAMPLES: Query = query!("queries/report/samples.sql");
 pub const QUALITY: Query = query!("queries/report/quality.sql");
+/// Computed with the samples in one pass ([`crate::attempts`]); this file is its specification.
+pub const ENVIRONMENTS: Query = query!("queries/report/environments.sql");
 /// The view `quality.sql` and `cpu_models.sql` read (registered by the analyzer).
 pub const ENVIRONMENTS_VIEW: &str = lambench_analyzer::ENVIRONMENTS_VIEW;
 pub const CPU_MODELS: Query = query!("queries/report/cpu_models.sql");
@@ -92,13 +94,20 @@ impl Samples {
     }
 
     /// A warm sample whose environment is already interned (its index in `environments`).
-    fn push_warm_at(&mut self, ms: f64, billed: f64, round: Option<i32>, env: Option<u32>) {
+    pub(crate) fn push_warm_at(
+        &mut self,
+        ms: f64,
+        billed: f64,
+        round: Option<i32>,
+        env: Option<u32>,
+    ) {
         self.warm_ms.push(ms);
         self.warm_billed_ms.push(billed);
         self.warm_at.push((round, env));
     }
 
-    fn intern(&mut self, id: &str) -> u32 {
+    /// The index of environment `id` in `environments`, adding it if new.
+    pub(crate) fn intern(&mut self, id: &str) -> u32 {
         if let Some(&i) = self.environment_index.get(id) {
             return i;
         }
@@ -106,6 +115,30 @@ impl Samples {
         self.environments.push(id.to_string());
         self.environment_index.insert(id.to_string(), i);
         i
+    }
+
+    /// Another fold's samples of the same cell added to these (its environments re-indexed).
+    pub(crate) fn append(&mut self, other: Samples) {
+        if self.language.is_empty() {
+            self.language = other.language;
+        }
+        let index: Vec<u32> = other
+            .environments
+            .iter()
+            .map(|id| self.intern(id))
+            .collect();
+        self.warm_ms.extend(other.warm_ms);
+        self.warm_billed_ms.extend(other.warm_billed_ms);
+        self.warm_at.extend(
+            other
+                .warm_at
+                .into_iter()
+                .map(|(round, env)| (round, env.map(|e| index[e as usize]))),
+        );
+        self.init_ms.extend(other.init_ms);
+        self.init_rounds.extend(other.init_rounds);
+        self.cold_billed_ms.extend(other.cold_billed_ms);
+        self.restore_ms.extend(other.restore_ms);
     }
 
     /// A cold start: its Init Duration (if any) and billed duration (if any), kept apart
@@ -235,7 +268,7 @@ fn values(col: &dyn Array) -> Result<Vec<Value>> {
 
 /// A column as string views (the table's string type, so usually no cast; values borrowed,
 /// not copied per row).
-fn strings(batch: &RecordBatch, name: &str) -> Result<StringViewArray> {
+pub(crate) fn strings(batch: &RecordBatch, name: &str) -> Result<StringViewArray> {
     let col = column(batch, name)?;
     let col = if col.data_type() == &DataType::Utf8View {
         col.clone()
@@ -250,7 +283,7 @@ fn floats(batch: &RecordBatch, name: &str) -> Result<Float64Array> {
     Ok(col.as_primitive::<Float64Type>().clone())
 }
 
-fn column<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a arrow::array::ArrayRef> {
+pub(crate) fn column<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a arrow::array::ArrayRef> {
     batch.column_by_name(name).ok_or_else(|| Error::Query {
         path: SAMPLES.path.into(),
         message: format!("no column {name}"),
@@ -332,10 +365,34 @@ impl SampleColumns {
     }
 }
 
-/// Every cell's samples (from `samples.sql`), folded batch by batch as the query produces
-/// them. Rows arrive grouped by cell (one Parquet part per cell and round), so the cell is
+/// A cold sample's row: its Restore Duration (SnapStart), and its Init Duration and billed
+/// duration, kept apart because imports have Init Durations without billing.
+pub(crate) fn push_cold_row(
+    cell: &mut Samples,
+    init: Option<f64>,
+    restore: Option<f64>,
+    billed: Option<f64>,
+    round: Option<i32>,
+) {
+    if let Some(v) = restore {
+        cell.restore_ms.push(v);
+    }
+    match (init, billed) {
+        (Some(v), Some(b)) => cell.push_cold(v, b, round),
+        (Some(v), None) => {
+            cell.init_ms.push(v);
+            cell.init_rounds.push(round);
+        }
+        (None, Some(b)) => cell.cold_billed_ms.push(b),
+        (None, None) => {}
+    }
+}
+
+/// Every cell's samples by running `samples.sql` itself, folded batch by batch as the query
+/// produces them. The report reads them in one pass with the per-environment counts
+/// ([`crate::attempts::read`]); this is the reference that pass is tested against. Rows arrive grouped by cell (one Parquet part per cell and round), so the cell is
 /// looked up only when the key changes.
-pub async fn samples(analyzer: &Analyzer) -> Result<BTreeMap<CellKey, Samples>> {
+pub async fn samples_by_sql(analyzer: &Analyzer) -> Result<BTreeMap<CellKey, Samples>> {
     let mut cells: BTreeMap<CellKey, Samples> = BTreeMap::new();
     let mut batches = analyzer
         .stream(SAMPLES.sql, &SqlOrigin::File(SAMPLES.path.into()))
@@ -370,18 +427,7 @@ fn fold(c: &SampleColumns, cells: &mut BTreeMap<CellKey, Samples>) {
         let round = at(&c.stratum, i).map(|r| r as i32);
         let billed = at(&c.billed, i);
         if c.cold.is_valid(i) && c.cold.value(i) {
-            if let Some(v) = at(&c.restore, i) {
-                cell.restore_ms.push(v);
-            }
-            match (at(&c.init, i), billed) {
-                (Some(v), Some(b)) => cell.push_cold(v, b, round),
-                (Some(v), None) => {
-                    cell.init_ms.push(v);
-                    cell.init_rounds.push(round);
-                }
-                (None, Some(b)) => cell.cold_billed_ms.push(b),
-                (None, None) => {}
-            }
+            push_cold_row(cell, at(&c.init, i), at(&c.restore, i), billed, round);
         } else if let (Some(v), Some(b)) = (at(&c.duration, i), billed) {
             let env = c.environment.is_valid(i).then(|| {
                 *envs

@@ -1,12 +1,14 @@
 //! `lambench report`: a static HTML site answering, per runtime, workload and memory size, "is
 //! arm64 faster, is it cheaper, by how much, how sure are we, and which memory size?".
 //!
-//! Flow: SQL files in `queries/` through the analyzer ([`data`]) → statistics and verdicts
+//! Flow: SQL files in `queries/` through the analyzer ([`data`]; the two large inputs in one
+//! pass, [`attempts`]) → statistics and verdicts
 //! ([`analysis`], [`baseline`]; every verdict also in `summary.json`, [`summary`]) → SVG charts
 //! ([`charts`], one file per family) → pages from `templates/` ([`site`]), written atomically.
 //! No JavaScript; works from `file://`.
 
 pub mod analysis;
+pub mod attempts;
 pub mod baseline;
 pub mod charts;
 pub mod data;
@@ -66,19 +68,22 @@ struct Figure {
 /// Builds the report for `opts.run` at `location` into `opts.out`.
 pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Built> {
     let analyzer = Analyzer::open(location, opts.run.as_deref()).await?;
-    // The queries are independent: run together, they overlap I/O and the engine's threads.
-    // The quality and CPU tables are sums over one per-environment aggregate, computed once.
-    let per_environment = async {
-        analyzer.materialise(data::ENVIRONMENTS_VIEW).await?;
-        futures::try_join!(
+    // One pass over every attempt gives the samples and the per-environment counts that the
+    // quality and CPU tables sum; the small queries run alongside it.
+    let one_pass = async {
+        let pass = attempts::read(&analyzer).await?;
+        analyzer
+            .replace_view(data::ENVIRONMENTS_VIEW, pass.environments)
+            .await?;
+        let (quality, cpu_models) = futures::try_join!(
             data::table(&analyzer, data::QUALITY),
             data::table(&analyzer, data::CPU_MODELS),
-        )
+        )?;
+        Ok::<_, Error>((pass.samples, quality, cpu_models))
     };
-    let (samples, meta, (quality_table, cpu_models), errors, versions) = futures::try_join!(
-        data::samples(&analyzer),
+    let ((samples, quality_table, cpu_models), meta, errors, versions) = futures::try_join!(
+        one_pass,
         data::table(&analyzer, data::META),
-        per_environment,
         data::table(&analyzer, data::ERRORS),
         data::table(&analyzer, data::VERSIONS),
     )?;
@@ -97,8 +102,9 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
     let baseline = match &opts.baseline {
         Some(run) => {
             let base = Analyzer::open(location, Some(run)).await?;
-            let base_units: BTreeMap<CellKey, analysis::CellUnits> = data::samples(&base)
+            let base_units: BTreeMap<CellKey, analysis::CellUnits> = attempts::read(&base)
                 .await?
+                .samples
                 .iter()
                 .map(|(k, s)| (k.clone(), analysis::units(k, s, &region)))
                 .collect();
