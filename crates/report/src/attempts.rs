@@ -22,7 +22,9 @@ use arrow::datatypes::{
 use foldhash::fast::FixedState;
 use lambench_analyzer::{Analyzer, Partition, PartitionError, SqlOrigin};
 
-use crate::data::{self, CellKey, Samples};
+use crate::data::{self, CellKey, Samples, Table};
+
+mod tables;
 use crate::error::{Error, Result};
 
 /// Everything the pass computes.
@@ -31,6 +33,12 @@ pub struct OnePass {
     pub samples: BTreeMap<CellKey, Samples>,
     /// `environments.sql`'s rows, in the schema of the view `environments`.
     pub environments: Vec<RecordBatch>,
+    /// `meta.sql`'s rows.
+    pub meta: Table,
+    /// `errors.sql`'s rows.
+    pub errors: Table,
+    /// `runtime_versions.sql`'s rows.
+    pub versions: Table,
 }
 
 /// Reads every attempt once (after `--run`'s filter) and folds it: each partition of the
@@ -59,9 +67,17 @@ pub async fn read(analyzer: &Analyzer) -> Result<OnePass> {
     }
     let schema = analyzer.schema_of(data::ENVIRONMENTS_VIEW).await?;
     let environments = vec![pass.environments(schema)?];
+    let (meta, errors, versions) = (
+        pass.tables.meta()?,
+        pass.tables.errors(),
+        pass.tables.versions(),
+    );
     Ok(OnePass {
         samples: pass.samples(),
         environments,
+        meta,
+        errors,
+        versions,
     })
 }
 
@@ -81,7 +97,12 @@ async fn fold(mut partition: Partition) -> std::result::Result<Pass, Failure> {
 }
 
 /// The raw columns the pass reads.
-const COLUMNS: [&str; 21] = [
+const COLUMNS: [&str; 26] = [
+    "backend",
+    "region",
+    "runtime_version",
+    "error_type",
+    "error_message",
     "workload",
     "runtime",
     "language",
@@ -270,6 +291,7 @@ struct Pass {
     cpus: Interner,
     entries: Vec<Entry>,
     entry_index: HashMap<EntryKey, u32, FixedState>,
+    tables: tables::Tables,
 }
 
 impl Pass {
@@ -278,6 +300,8 @@ impl Pass {
         // Entries by the row's views, direct-mapped: a cell has about a hundred environments,
         // so nearly every row hits, for the cost of one multiply instead of a hash-map probe.
         let mut cache: Vec<Option<(ViewKey, u32)>> = vec![None; CACHE_SLOTS];
+        // The first row of the current run of rows with the same backend and region.
+        let mut origin_from = 0;
         for i in 0..c.memory.len() {
             if i == 0 || !c.same_group_as_previous(i) {
                 group = self.group(c, i);
@@ -299,17 +323,29 @@ impl Pass {
                     e
                 }
             } as usize;
+            if i > 0 && !c.same_origin_as_previous(i) {
+                self.tables.span(c, origin_from, i);
+                origin_from = i;
+            }
             let attempt = c.attempt(i);
+            if !attempt.ok || attempt.cold {
+                self.tables
+                    .add(c, i, &self.groups[group as usize], &attempt);
+            }
             self.entries[entry].counts.add(&attempt);
             if attempt.is_sample() {
                 self.sample(c, i, group, entry, attempt.cold);
             }
+        }
+        if origin_from < c.memory.len() {
+            self.tables.span(c, origin_from, c.memory.len());
         }
     }
 
     /// Another partition's fold added to this one: strings re-interned, counts added, samples
     /// appended (environments re-indexed in their cell).
     fn merge(mut self, other: Pass) -> Pass {
+        self.tables.merge(other.tables);
         let mut cells: Vec<Option<Samples>> = other.cells.into_iter().map(|(_, s)| s).collect();
         let mut cell_of_group = Vec::with_capacity(other.groups.len());
         for (g, group) in other.groups.into_iter().enumerate() {
@@ -548,6 +584,11 @@ fn int(a: &Int32Array, i: usize) -> Option<i32> {
 
 /// One batch's columns, typed.
 struct Columns {
+    backend: StringViewArray,
+    region: StringViewArray,
+    runtime_version: StringViewArray,
+    error_type: StringViewArray,
+    error_message: StringViewArray,
     workload: StringViewArray,
     runtime: StringViewArray,
     language: StringViewArray,
@@ -597,6 +638,11 @@ impl Columns {
         };
         let time = DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()));
         Ok(Columns {
+            backend: s("backend")?,
+            region: s("region")?,
+            runtime_version: s("runtime_version")?,
+            error_type: s("error_type")?,
+            error_message: s("error_message")?,
             workload: s("workload")?,
             runtime: s("runtime")?,
             language: s("language")?,
@@ -635,6 +681,14 @@ impl Columns {
             && same(&self.package)
             && same(&self.architecture)
             && self.memory.value(i) == self.memory.value(i - 1)
+    }
+
+    /// Whether row `i` has the same backend and region as row `i - 1` (by views, as above).
+    fn same_origin_as_previous(&self, i: usize) -> bool {
+        let same = |a: &StringViewArray| {
+            a.views()[i] == a.views()[i - 1] && a.is_valid(i) == a.is_valid(i - 1)
+        };
+        same(&self.backend) && same(&self.region)
     }
 
     fn attempt(&self, i: usize) -> Attempt {

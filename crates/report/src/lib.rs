@@ -68,25 +68,17 @@ struct Figure {
 /// Builds the report for `opts.run` at `location` into `opts.out`.
 pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Built> {
     let analyzer = Analyzer::open(location, opts.run.as_deref()).await?;
-    // One pass over every attempt gives the samples and the per-environment counts that the
-    // quality and CPU tables sum; the small queries run alongside it.
-    let one_pass = async {
-        let pass = attempts::read(&analyzer).await?;
-        analyzer
-            .replace_view(data::ENVIRONMENTS_VIEW, pass.environments)
-            .await?;
-        let (quality, cpu_models) = futures::try_join!(
-            data::table(&analyzer, data::QUALITY),
-            data::table(&analyzer, data::CPU_MODELS),
-        )?;
-        Ok::<_, Error>((pass.samples, quality, cpu_models))
-    };
-    let ((samples, quality_table, cpu_models), meta, errors, versions) = futures::try_join!(
-        one_pass,
-        data::table(&analyzer, data::META),
-        data::table(&analyzer, data::ERRORS),
-        data::table(&analyzer, data::VERSIONS),
+    // One pass over every attempt gives the samples, the per-environment counts that the
+    // quality and CPU tables sum, and the small tables (meta, errors, runtime versions).
+    let pass = attempts::read(&analyzer).await?;
+    analyzer
+        .replace_view(data::ENVIRONMENTS_VIEW, pass.environments)
+        .await?;
+    let (quality_table, cpu_models) = futures::try_join!(
+        data::table(&analyzer, data::QUALITY),
+        data::table(&analyzer, data::CPU_MODELS),
     )?;
+    let (samples, meta, errors, versions) = (pass.samples, pass.meta, pass.errors, pass.versions);
     // Weekly medians only for data that spans weeks (most runs take hours).
     let trend_table = if trend::spans_weeks(&meta) {
         data::table(&analyzer, data::TREND).await?

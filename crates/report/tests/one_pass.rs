@@ -1,9 +1,11 @@
-//! The report reads its two large inputs in one pass (`attempts.rs`) instead of running
-//! `queries/report/samples.sql` and `queries/report/environments.sql`, which it still cites.
+//! The report reads its inputs in one pass (`attempts.rs`) instead of running
+//! `queries/report/samples.sql`, `environments.sql` and the small tables' files, which it
+//! still cites.
 //! On data with every case the sample rule decides (wrong starts, first invocations, warm-ups,
 //! failures, throttles, rows without environment or round, package types not recorded,
-//! SnapStart restores, custom runtimes) in several Parquet parts, the pass must give exactly
-//! what the two files give.
+//! SnapStart restores, custom runtimes, failures with and without messages, regions not
+//! recorded, several runtime versions) in several Parquet parts, the pass must give exactly
+//! what the two files give, and what `meta.sql`, `errors.sql` and `runtime_versions.sql` give.
 
 use std::collections::BTreeMap;
 
@@ -39,7 +41,21 @@ fn adversarial(mut rows: Vec<Invocation>) -> Vec<Invocation> {
             9 => row.billed_duration_ms = None,
             10 => row.duration_ms = None,
             11 => row.environment.invocation = None,
+            12 => {
+                row.status = Status::Timeout;
+                row.error_type = Some(format!("Sandbox.Timedout{}", i % 3));
+                row.error_message = (i % 2 == 0).then(|| format!("timed out after {i} ms"));
+            }
+            13 => row.region = None,
+            14 if cold => row.runtime_version = Some(format!("{}.v{}", row.runtime, i % 4)),
             _ => {}
+        }
+        if i % 3 == 1 {
+            // Several failures of one kind per cell, some with a message: errors.sql keeps the
+            // least message.
+            row.status = Status::Timeout;
+            row.error_type = Some("Sandbox.Timedout".into());
+            row.error_message = (i % 2 == 0).then(|| format!("timed out after {i} ms"));
         }
     }
     rows
@@ -130,7 +146,31 @@ async fn the_one_pass_gives_exactly_the_rows_of_the_files_it_replaces() {
     let environments_sql = sorted_rows(&analyzer, "SELECT * FROM environments").await;
     let quality_sql = sorted_rows(&analyzer, data::QUALITY.sql).await;
 
+    let small = [data::META, data::ERRORS, data::VERSIONS];
+    let mut small_sql = Vec::new();
+    for q in small {
+        small_sql.push(data::table(&analyzer, q).await.expect("query"));
+    }
+
     let pass = attempts::read(&analyzer).await.expect("one pass");
+    for (q, (sql, folded)) in
+        small.iter().zip(
+            small_sql
+                .iter()
+                .zip([&pass.meta, &pass.errors, &pass.versions]),
+        )
+    {
+        assert!(sql.rows.len() > 1, "{}: {} rows", q.path, sql.rows.len());
+        assert_eq!(folded.columns, sql.columns, "{}", q.path);
+        // meta.sql orders by attempts alone: ties may come in any order.
+        let (mut a, mut b) = (folded.rows.clone(), sql.rows.clone());
+        if q.path == data::META.path {
+            let text = |r: &Vec<data::Value>| format!("{r:?}");
+            a.sort_by_key(text);
+            b.sort_by_key(text);
+        }
+        assert_eq!(a, b, "{}", q.path);
+    }
     assert!(by_sql.len() > 200, "{} cells", by_sql.len());
     assert!(
         by_sql.keys().any(|k| k.package == "not recorded")
