@@ -199,38 +199,59 @@ pub fn units(key: &CellKey, s: &Samples, region: &str) -> CellUnits {
             .ok()
     };
     let unit = |stratum: Option<i32>, value: f64| Unit { stratum, value };
-    // Samples with an environment as (round, environment, sample), sorted so each unit's
-    // samples are adjacent: one sort instead of a map of vectors.
-    let mut placed: Vec<(Option<i32>, u32, u32)> = Vec::with_capacity(s.warm_at.len());
+    // Samples with an environment, bucketed by environment (a counting sort: a cell's
+    // environment indices are dense), each bucket in sample order.
+    let mut starts = vec![0u32; s.environments.len() + 1];
     for (i, (round, env)) in s.warm_at.iter().enumerate() {
         match env {
-            Some(env) => placed.push((*round, *env, i as u32)),
+            Some(env) => starts[*env as usize + 1] += 1,
             None => {
                 warm.push(unit(*round, s.warm_ms[i]));
                 cost.extend(price(s.warm_billed_ms[i]).map(|c| unit(*round, c)));
             }
         }
     }
-    let clustered = placed.len() == s.warm_at.len();
-    placed.sort_unstable();
-    let mut groups: Vec<&[(Option<i32>, u32, u32)]> =
-        placed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)).collect();
+    for e in 1..starts.len() {
+        starts[e] += starts[e - 1];
+    }
+    let placed = starts[starts.len() - 1] as usize;
+    let clustered = placed == s.warm_at.len();
+    let mut order = vec![0u32; placed];
+    let mut next = starts.clone();
+    for (i, (_, env)) in s.warm_at.iter().enumerate() {
+        if let Some(env) = env {
+            order[next[*env as usize] as usize] = i as u32;
+            next[*env as usize] += 1;
+        }
+    }
+    // Units: (round, environment) pairs. An environment serves one round; should one serve
+    // more, its bucket is split by round.
+    let mut groups: Vec<(Option<i32>, u32, &mut [u32])> = Vec::new();
+    let mut rest: &mut [u32] = &mut order;
+    for e in 0..s.environments.len() {
+        let (bucket, tail) = rest.split_at_mut((starts[e + 1] - starts[e]) as usize);
+        rest = tail;
+        bucket.sort_by_key(|&i| s.warm_at[i as usize].0);
+        for members in
+            bucket.chunk_by_mut(|a, b| s.warm_at[*a as usize].0 == s.warm_at[*b as usize].0)
+        {
+            groups.push((s.warm_at[members[0] as usize].0, e as u32, members));
+        }
+    }
     // In (round, id) order, so sums do not depend on the order rows arrived in.
     groups.sort_by(|a, b| {
-        (a[0].0, &s.environments[a[0].1 as usize]).cmp(&(b[0].0, &s.environments[b[0].1 as usize]))
+        (a.0, &s.environments[a.1 as usize]).cmp(&(b.0, &s.environments[b.1 as usize]))
     });
     let mut durations = Vec::new();
-    for members in groups {
-        let round = members[0].0;
+    for (round, _, members) in groups {
         durations.clear();
-        durations.extend(members.iter().map(|m| s.warm_ms[m.2 as usize]));
-        durations.sort_unstable_by(f64::total_cmp);
-        if let Some(m) = quantile_sorted(&durations, 0.5) {
+        durations.extend(members.iter().map(|&m| s.warm_ms[m as usize]));
+        if let Some(m) = median(&mut durations) {
             warm.push(unit(round, m));
         }
         let billed = members
             .iter()
-            .map(|m| s.warm_billed_ms[m.2 as usize])
+            .map(|&m| s.warm_billed_ms[m as usize])
             .sum::<f64>()
             / members.len() as f64;
         cost.extend(price(billed).map(|c| unit(round, c)));
@@ -248,6 +269,22 @@ pub fn units(key: &CellKey, s: &Samples, region: &str) -> CellUnits {
         clustered,
         family: family(&s.language),
     }
+}
+
+/// The median as [`quantile_sorted`] gives it (the midpoint of the two middle values for an
+/// even count), by selection instead of a sort; reorders `v`.
+fn median(v: &mut [f64]) -> Option<f64> {
+    let n = v.len();
+    if n == 0 {
+        return None;
+    }
+    let (left, hi, _) = v.select_nth_unstable_by(n / 2, f64::total_cmp);
+    let hi = *hi;
+    if n % 2 == 1 {
+        return Some(hi);
+    }
+    let lo = left.iter().copied().max_by(f64::total_cmp)?;
+    Some(lo + (hi - lo) * 0.5)
 }
 
 /// A quantile with its distribution-free interval; `None` when the sample cannot support one.
@@ -634,6 +671,17 @@ pub fn recommendations(cells: &[CellStats]) -> Vec<Recommendation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The environment units' medians by selection are exactly the sorted-quantile median.
+        #[test]
+        fn median_by_selection_is_the_sorted_median(mut v in proptest::collection::vec(0.0f64..1e4, 0..60)) {
+            let mut sorted = v.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let expected = quantile_sorted(&sorted, 0.5).map(f64::to_bits);
+            proptest::prop_assert_eq!(median(&mut v).map(f64::to_bits), expected);
+        }
+    }
 
     fn key(a: &str, m: i64) -> CellKey {
         CellKey {
