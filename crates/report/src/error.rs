@@ -23,7 +23,7 @@ pub enum Error {
         "no successful samples to report on; check `lambench analyze --sql queries/errors.sql`"
     )]
     NoSamples,
-    #[error("reading the data was cancelled ({0}); run the command again")]
+    #[error("the report was cancelled before it finished ({0}); run the command again")]
     Interrupted(String),
     #[error(
         "--out {path} exists and is not a lambench report folder (no .lambench-report in it); refusing to replace it: choose a new folder or an earlier report's"

@@ -74,23 +74,38 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
     analyzer
         .replace_view(data::ENVIRONMENTS_VIEW, pass.environments)
         .await?;
-    let (quality_table, cpu_models) = futures::try_join!(
-        data::table(&analyzer, data::QUALITY),
-        data::table(&analyzer, data::CPU_MODELS),
-    )?;
     let (samples, meta, errors, versions) = (pass.samples, pass.meta, pass.errors, pass.versions);
-    // Weekly medians only for data that spans weeks (most runs take hours).
-    let trend_table = if trend::spans_weeks(&meta) {
-        data::table(&analyzer, data::TREND).await?
-    } else {
-        Table::default()
-    };
-    let has_trend = trend::weeks(&trend_table) > 1;
     if samples.is_empty() {
         return Err(Error::NoSamples);
     }
     let region = price_region(opts, &meta);
-    let (findings, units) = analysis::findings(&samples, &opts.rule, &region);
+    // The statistics run on their own threads while the engine sums the per-environment
+    // counts and, for data that spans weeks (most runs take hours), the weekly medians.
+    let statistics = {
+        let (rule, region) = (opts.rule, region.clone());
+        tokio::task::spawn_blocking(move || {
+            let found = analysis::findings(&samples, &rule, &region);
+            (samples, found)
+        })
+    };
+    let trend_query = async {
+        if trend::spans_weeks(&meta) {
+            data::table(&analyzer, data::TREND).await
+        } else {
+            Ok(Table::default())
+        }
+    };
+    let (quality_table, cpu_models, trend_table) = futures::try_join!(
+        data::table(&analyzer, data::QUALITY),
+        data::table(&analyzer, data::CPU_MODELS),
+        trend_query,
+    )?;
+    let (samples, (findings, units)) = match statistics.await {
+        Ok(done) => done,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => return Err(Error::Interrupted(e.to_string())),
+    };
+    let has_trend = trend::weeks(&trend_table) > 1;
     let baseline = match &opts.baseline {
         Some(run) => {
             let base = Analyzer::open(location, Some(run)).await?;
