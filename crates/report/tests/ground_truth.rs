@@ -9,6 +9,8 @@
 //! - Clustering: the environment-level interval of the ratio covers the truth ~95% of the time;
 //!   the invocation-level one, which treats invocations as independent, does not.
 //! - Quantile intervals cover the true median and p99 of skewed data at every n they are shown.
+//! - Imported daily cold starts: the paired-by-day interval covers the true ratio when the ratio
+//!   itself moves from day to day.
 //!
 //! Each prints its measured rate (`cargo test -p lambench-report --test ground_truth --
 //! --nocapture`); the numbers are quoted in docs/methodology.md.
@@ -284,6 +286,85 @@ fn quantile_intervals_cover_skewed_data_wherever_they_are_shown() {
             let coverage = covered as f64 / shown as f64;
             println!("q {q}, n {n}: coverage {:.1}%", coverage * 100.0);
             assert!(coverage >= 0.93, "q {q} n {n}: {coverage}");
+        }
+    }
+}
+
+/// Imported daily data (lambda-perf): each day measures both architectures side by side, 10
+/// cold starts each. A day moves both (a platform-wide shift, sd 0.15 of the log) and moves
+/// their ratio too (sd 0.08 of the daily log ratio, the low end of what the lambda-perf history
+/// shows). With days as paired units the 95% interval of the x86_64/arm64 ratio of Init
+/// Duration must cover the true ratio (its mean over days) at every number of days it is
+/// shown for; with no true difference it must almost never lie beyond the margin, and with
+/// arm64 15% faster it must find it once there are enough days.
+#[test]
+fn paired_day_intervals_cover_the_cold_start_ratio_of_imported_data() {
+    const PER_DAY: u32 = 10;
+    const DAY_SD: f64 = 0.15;
+    const RATIO_SD: f64 = 0.08;
+    let mut g = Gen(SplitMix64::new(13));
+    let key = |arch: &str| CellKey {
+        workload: "hello-world".into(),
+        runtime: "python3.12".into(),
+        package: "zip".into(),
+        memory_mb: 128,
+        architecture: arch.into(),
+    };
+    let margin = Rule::default().margin;
+    for (days, arm_factor) in [
+        (10, 1.0),
+        (30, 1.0),
+        (170, 1.0),
+        (10, 1.0 / 1.15),
+        (30, 1.0 / 1.15),
+    ] {
+        let trials = 1000;
+        let (mut covered, mut beyond_margin, mut paired) = (0, 0, 0);
+        for _ in 0..trials {
+            let (mut x86, mut arm) = (Samples::default(), Samples::default());
+            for day in 0..days {
+                let level = 150.0 * (DAY_SD * g.normal()).exp();
+                let shift = (RATIO_SD * g.normal()).exp();
+                for _ in 0..PER_DAY {
+                    let x = level * (INIT_SD * g.normal()).exp();
+                    let a = level * arm_factor * shift * (INIT_SD * g.normal()).exp();
+                    x86.push_cold(x, x.ceil(), Some(day));
+                    arm.push_cold(a, a.ceil(), Some(day));
+                }
+            }
+            let (ux, ua) = (
+                analysis::units(&key("x86_64"), &x86, "us-east-1"),
+                analysis::units(&key("arm64"), &arm, "us-east-1"),
+            );
+            let c = contrast::contrast(&ux.init, &ua.init, Scale::Log).expect("contrast");
+            paired += usize::from(c.stratified && c.df == f64::from(days - 1));
+            let truth = 1.0 / arm_factor;
+            let (lo, hi) = c.interval(0.95);
+            covered += usize::from(lo <= truth && truth <= hi);
+            beyond_margin += usize::from(lo > 1.0 + margin || hi < 1.0 / (1.0 + margin));
+        }
+        let share = |n: usize| n as f64 / f64::from(trials);
+        println!(
+            "daily imports, {days} days, true ratio {:.2}: paired in {:.1}%, coverage {:.1}%, interval beyond the {:.0}% margin in {:.1}%",
+            1.0 / arm_factor,
+            share(paired) * 100.0,
+            share(covered) * 100.0,
+            margin * 100.0,
+            share(beyond_margin) * 100.0
+        );
+        assert_eq!(
+            paired, trials as usize,
+            "days are paired units from 10 days on"
+        );
+        assert!(share(covered) >= 0.93, "{days} days: {}", share(covered));
+        if arm_factor == 1.0 {
+            assert!(share(beyond_margin) <= 0.05, "{}", share(beyond_margin));
+        } else if days >= 30 {
+            assert!(
+                share(beyond_margin) >= 0.9,
+                "power {}",
+                share(beyond_margin)
+            );
         }
     }
 }
