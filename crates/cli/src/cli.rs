@@ -311,7 +311,7 @@ pub struct CollectArgs {
     pub no_ledger: bool,
 
     /// Days before ledger items expire (DynamoDB TTL on `expires_at`).
-    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    #[arg(long, default_value_t = lambench_collector::ledger::DEFAULT_TTL_DAYS, value_name = "DAYS")]
     pub ledger_ttl_days: u32,
 
     /// Progress display: bars on a terminal, plain lines otherwise.

@@ -232,11 +232,6 @@ impl Matrix {
         text.parse()
     }
 
-    /// The runtime with this Lambda id.
-    pub fn runtime(&self, id: &str) -> Option<&Runtime> {
-        self.runtimes.iter().find(|r| r.id == id)
-    }
-
     /// Every function of the matrix, in a stable order.
     pub fn functions(&self) -> Vec<FunctionSpec> {
         let mut out = Vec::new();

@@ -23,7 +23,7 @@ use std::path::PathBuf;
 
 use lambench_analyzer::{Analyzer, DataLocation};
 use lambench_model::Architecture;
-use lambench_model::price::{DEFAULT_PRICE_REGION, PRICES_AS_OF, PriceTable};
+use lambench_model::price::{DEFAULT_PRICE_REGION, PRICES_AS_OF, PRICES_SOURCE, PriceTable};
 use lambench_model::stats::verdict::Rule;
 use minijinja::{Value, context};
 use serde::Serialize;
@@ -541,6 +541,7 @@ fn common_context(
         attempts => attempts as i64,
         price_region => region,
         prices_as_of => PRICES_AS_OF,
+        prices_source => PRICES_SOURCE,
         arm_gb_s => format!("{:.10}", gb_s(Architecture::Arm64)),
         x86_gb_s => format!("{:.10}", gb_s(Architecture::X86_64)),
         per_request => format!("{:.7}", prices.map_or(0.0, |p| p.usd_per_request)),

@@ -30,25 +30,6 @@ pub enum Format {
 }
 
 impl Format {
-    /// All formats, for help texts.
-    pub const ALL: [Format; 5] = [
-        Format::Table,
-        Format::Csv,
-        Format::Json,
-        Format::Markdown,
-        Format::Parquet,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Table => "table",
-            Format::Csv => "csv",
-            Format::Json => "json",
-            Format::Markdown => "markdown",
-            Format::Parquet => "parquet",
-        }
-    }
-
     /// Whether the format is binary (and so needs `--output`).
     pub fn is_binary(self) -> bool {
         self == Format::Parquet
