@@ -246,7 +246,7 @@ pub fn units(key: &CellKey, s: &Samples, region: &str) -> CellUnits {
     for (round, _, members) in groups {
         durations.clear();
         durations.extend(members.iter().map(|&m| s.warm_ms[m as usize]));
-        if let Some(m) = median(&mut durations) {
+        if let Some(m) = stats::median_in_place(&mut durations) {
             warm.push(unit(round, m));
         }
         let billed = members
@@ -269,22 +269,6 @@ pub fn units(key: &CellKey, s: &Samples, region: &str) -> CellUnits {
         clustered,
         family: family(&s.language),
     }
-}
-
-/// The median as [`quantile_sorted`] gives it (the midpoint of the two middle values for an
-/// even count), by selection instead of a sort; reorders `v`.
-fn median(v: &mut [f64]) -> Option<f64> {
-    let n = v.len();
-    if n == 0 {
-        return None;
-    }
-    let (left, hi, _) = v.select_nth_unstable_by(n / 2, f64::total_cmp);
-    let hi = *hi;
-    if n % 2 == 1 {
-        return Some(hi);
-    }
-    let lo = left.iter().copied().max_by(f64::total_cmp)?;
-    Some(lo + (hi - lo) * 0.5)
 }
 
 /// A quantile with its distribution-free interval; `None` when the sample cannot support one.
@@ -671,17 +655,6 @@ pub fn recommendations(cells: &[CellStats]) -> Vec<Recommendation> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        /// The environment units' medians by selection are exactly the sorted-quantile median.
-        #[test]
-        fn median_by_selection_is_the_sorted_median(mut v in proptest::collection::vec(0.0f64..1e4, 0..60)) {
-            let mut sorted = v.clone();
-            sorted.sort_unstable_by(f64::total_cmp);
-            let expected = quantile_sorted(&sorted, 0.5).map(f64::to_bits);
-            proptest::prop_assert_eq!(median(&mut v).map(f64::to_bits), expected);
-        }
-    }
 
     fn key(a: &str, m: i64) -> CellKey {
         CellKey {

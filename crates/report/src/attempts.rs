@@ -452,9 +452,9 @@ impl Pass {
     /// Folds a sample into its cell as `data::samples` folds a row of `samples.sql`.
     fn sample(&mut self, c: &Columns, i: usize, group: u32, entry: usize, cold: bool) {
         let (duration, init, restore) = (
-            float(&c.duration, i),
-            float(&c.init, i),
-            float(&c.restore, i),
+            data::at(&c.duration, i),
+            data::at(&c.init, i),
+            data::at(&c.restore, i),
         );
         if duration.is_none() && init.is_none() && restore.is_none() {
             return;
@@ -572,10 +572,6 @@ fn day(micros: i64) -> i32 {
 /// A string, `''` when NULL (`coalesce(x, '')`).
 fn text(a: &StringViewArray, i: usize) -> &str {
     if a.is_valid(i) { a.value(i) } else { "" }
-}
-
-fn float(a: &Float64Array, i: usize) -> Option<f64> {
-    a.is_valid(i).then(|| a.value(i))
 }
 
 fn int(a: &Int32Array, i: usize) -> Option<i32> {

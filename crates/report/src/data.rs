@@ -291,7 +291,7 @@ pub(crate) fn column<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a arrow
 }
 
 /// Row `i` of a float column, `None` when NULL.
-fn at(a: &Float64Array, i: usize) -> Option<f64> {
+pub(crate) fn at(a: &Float64Array, i: usize) -> Option<f64> {
     a.is_valid(i).then(|| a.value(i))
 }
 

@@ -239,16 +239,5 @@ fn timestamp(us: i64) -> Result<String> {
 /// `round(percentile_cont(0.5) WITHIN GROUP (ORDER BY x), 3)`: the midpoint of the two middle
 /// values for an even count, rounded to 3 decimals.
 fn median_3(values: &[f64]) -> Option<f64> {
-    let mut v = values.to_vec();
-    v.sort_unstable_by(f64::total_cmp);
-    let n = v.len();
-    let median = match n {
-        0 => return None,
-        _ if n % 2 == 1 => v[n / 2],
-        _ => {
-            let (lower, upper) = (v[n / 2 - 1], v[n / 2]);
-            lower + (upper - lower) * 0.5
-        }
-    };
-    Some((median * 1000.0).round() / 1000.0)
+    lambench_model::stats::median(values).map(|m| (m * 1000.0).round() / 1000.0)
 }
