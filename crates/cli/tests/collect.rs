@@ -36,8 +36,10 @@ fn collect_local_test_mode_then_analyze() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&run.stderr)
     );
+    // A first run here has no times of this machine: its duration is modelled.
     assert!(
-        stdout.contains("estimated duration"),
+        stdout.contains("estimated duration on this machine")
+            && stdout.contains("modelled: no earlier local run"),
         "plan printed: {stdout}"
     );
     assert!(stdout.contains("next: lambench analyze"), "{stdout}");
@@ -127,6 +129,24 @@ fn collect_local_test_mode_then_analyze() {
             .all(|r| r["p50_init_ms"].as_f64().is_some())
     );
 
+    // The next plan here takes every cell's times from this run (queries/collect/local_times.sql).
+    let plan = lambench()
+        .arg("--matrix")
+        .arg(&matrix)
+        .args(["collect", "--local", "--test", "--dry-run", "--out", data])
+        .args(["--concurrency", "2", "--parallelism", "2"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&plan.stdout);
+    let timed = format!(
+        "{0} of {0} cells timed on 1 earlier local run(s)",
+        planned.len()
+    );
+    assert!(
+        plan.status.success() && text.contains(&timed),
+        "{timed:?} in {text}"
+    );
+
     // The same run id again is refused rather than overwritten.
     lambench()
         .arg("--matrix")
@@ -201,8 +221,8 @@ fn dry_run_prints_the_plan_with_duration_and_cost() {
     for needle in [
         "mode production",
         "invocations",
-        "estimated duration if run on AWS Lambda",
-        "what AWS Lambda would charge for it: $",
+        "estimated duration on this machine",
+        "on AWS Lambda it would take about",
         "nothing is billed locally",
         "@ 128 MB",
     ] {

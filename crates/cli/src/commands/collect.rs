@@ -2,11 +2,12 @@
 //! `--resume` a stopped run from its manifest.
 
 mod target;
+mod timing;
 
 use std::io::{BufRead, Write};
 
 use anyhow::Context;
-use lambench_collector::estimate::{allocate_parallelism, estimate};
+use lambench_collector::estimate::{Platform, allocate_parallelism, estimate};
 use lambench_collector::ledger::Ledger;
 use lambench_collector::manifest::{Manifest, RunSettings};
 use lambench_collector::plan::fnv1a;
@@ -121,7 +122,19 @@ async fn plan(
         std::thread::available_parallelism().map_or(1, |n| n.get() as u32)
     });
     let parallelism = allocate_parallelism(&plan, concurrency, args.parallelism);
-    print_plan(&plan, &parallelism, concurrency, args, target);
+    let local = if target.backend == "local" {
+        Some(local_platform(&args.out).await)
+    } else {
+        None
+    };
+    print_plan(
+        &plan,
+        &parallelism,
+        concurrency,
+        args,
+        target,
+        local.as_ref(),
+    );
     // Up front, so a run killed before it ends (kill -9, a lost session) can be resumed.
     println!(
         "  run id {run_id}; if it stops, resume with: {}",
@@ -144,12 +157,26 @@ async fn plan(
     Ok(Some(Manifest::new(&run_id, plan, settings)))
 }
 
+/// The emulator as the estimate sees it: this machine's times from the earlier local runs in
+/// `out` where it has them (a folder it cannot read is said, and the model used).
+async fn local_platform(out: &str) -> (Platform, i64) {
+    let settle = (target::LOCAL_UPDATE_DELAY + target::LOCAL_POLL_INTERVAL).as_secs_f64();
+    let times = timing::local_times(out).await.unwrap_or_else(|e| {
+        eprintln!(
+            "note: cannot read earlier local runs in {out} ({e:#}); the emulator's duration is modelled"
+        );
+        timing::LocalTimes::default()
+    });
+    (Platform::local(settle, times.measured), times.runs)
+}
+
 fn print_plan(
     plan: &Plan,
     parallelism: &std::collections::BTreeMap<String, u32>,
     concurrency: u32,
     args: &CollectArgs,
     target: &Target,
+    local: Option<&(Platform, i64)>,
 ) {
     let functions: std::collections::BTreeSet<_> =
         plan.cells.iter().map(|c| &c.function.name).collect();
@@ -180,38 +207,63 @@ fn print_plan(
         "  {} invocations; concurrency {concurrency}, {pmin}-{pmax} at once per function, {} control-plane calls at {}/s",
         e.invocations, e.control_calls, args.control_rate
     );
-    // The model is Lambda's: locally it says what AWS would take and charge, not what the
-    // emulator will (its time depends on this machine's cores; it bills nothing).
-    let local = target.backend == "local";
-    println!(
-        "  estimated duration{}: {} (bound: {}; longest function {} takes {} one at a time){}",
-        if local { " if run on AWS Lambda" } else { "" },
-        human(std::time::Duration::from_secs_f64(e.lower_bound_s())),
-        e.binding(),
-        e.longest_function,
-        human(std::time::Duration::from_secs_f64(e.longest_sequential_s)),
-        if local {
-            "; the emulator's time depends on this machine's cores"
-        } else {
-            ""
-        },
-    );
-    println!(
-        "  {}: ${:.2} ({:.0} GB-s + requests, {} prices; CloudWatch Logs and DynamoDB extra){}",
-        if local {
-            "what AWS Lambda would charge for it"
-        } else {
-            "estimated Lambda cost"
-        },
-        e.cost_usd,
-        e.gb_s,
-        target.region,
-        if local {
-            "; nothing is billed locally"
-        } else {
-            ""
-        },
-    );
+    let took = |s: f64| human(std::time::Duration::from_secs_f64(s));
+    match local {
+        Some((platform, runs)) => {
+            let mine = platform.estimate(
+                plan,
+                parallelism,
+                concurrency,
+                args.control_rate,
+                &target.region,
+            );
+            let measured = platform.measured_cells(plan);
+            let source = if measured == 0 {
+                format!(
+                    "modelled: no earlier local run in {} (the next plan here uses this run's times)",
+                    args.out
+                )
+            } else {
+                format!(
+                    "{measured} of {} cells timed on {runs} earlier local run(s) in {}{}",
+                    plan.cells.len(),
+                    args.out,
+                    if measured < plan.cells.len() {
+                        ", the rest modelled"
+                    } else {
+                        ""
+                    }
+                )
+            };
+            println!(
+                "  estimated duration on this machine: {} ({source}; bound: {}; longest function {} takes {} one at a time)",
+                took(mine.lower_bound_s()),
+                mine.binding(),
+                mine.longest_function,
+                took(mine.longest_sequential_s),
+            );
+            println!(
+                "  on AWS Lambda it would take about {} and cost ${:.2} ({:.0} GB-s + requests, {} prices; CloudWatch Logs and DynamoDB extra); nothing is billed locally",
+                took(e.lower_bound_s()),
+                e.cost_usd,
+                e.gb_s,
+                target.region,
+            );
+        }
+        None => {
+            println!(
+                "  estimated duration: {} (bound: {}; longest function {} takes {} one at a time)",
+                took(e.lower_bound_s()),
+                e.binding(),
+                e.longest_function,
+                took(e.longest_sequential_s),
+            );
+            println!(
+                "  estimated Lambda cost: ${:.2} ({:.0} GB-s + requests, {} prices; CloudWatch Logs and DynamoDB extra)",
+                e.cost_usd, e.gb_s, target.region,
+            );
+        }
+    }
     for (reason, names) in target.not_run_here() {
         println!(
             "  not run here ({} of the matrix's functions): {reason}: {}",
@@ -284,11 +336,11 @@ async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Res
         session: m.sessions,
         backend: m.backend.clone(),
         region: m.region.clone(),
-        poll_interval: std::time::Duration::from_millis(if target.backend == "aws" {
-            250
+        poll_interval: if target.backend == "aws" {
+            target::AWS_POLL_INTERVAL
         } else {
-            20
-        }),
+            target::LOCAL_POLL_INTERVAL
+        },
         ..RunOptions::default()
     };
     let limits = Limits::new(m.control_rate, 100.0, m.concurrency);

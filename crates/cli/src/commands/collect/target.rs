@@ -145,12 +145,19 @@ impl Target {
     }
 }
 
+/// How long the in-process emulator keeps an update InProgress (Lambda takes about 1.5 s; the
+/// collector's waiting is tested all the same, at a fraction of the run time).
+pub const LOCAL_UPDATE_DELAY: std::time::Duration = std::time::Duration::from_millis(50);
+/// How often the collector asks whether an update has settled, locally and on AWS.
+pub const LOCAL_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(20);
+pub const AWS_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
+
 async fn start_emulator(matrix: &Matrix) -> anyhow::Result<Emulator> {
     let repo = std::env::current_dir().context("no current directory")?;
     let options = EmulatorOptions {
         rust_bins: default_rust_bins(&repo),
         repo,
-        update_delay: std::time::Duration::from_millis(50),
+        update_delay: LOCAL_UPDATE_DELAY,
         ..EmulatorOptions::default()
     };
     let e = Emulator::start(matrix, options)
