@@ -186,8 +186,7 @@ fn storage(location: &Location, e: impl std::fmt::Display) -> CollectError {
 }
 
 fn manifest_key(run_id: &str) -> Result<String, CollectError> {
-    let part = parquet_out::part_key(run_id, "manifest")?;
-    Ok(part.replace("manifest.parquet", "manifest.json"))
+    Ok(parquet_out::run_key(run_id, parquet_out::MANIFEST_FILE)?)
 }
 
 /// The manifest of `run_id` at `location`, if there is one.

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use lambench_model::matrix::RuntimeId;
 use lambench_model::{Architecture, Matrix};
 
 /// Python bootstrap, written next to the emulator's state at start.
@@ -133,26 +134,19 @@ pub fn discover(
 
 /// The interpreter for a runtime (or, for Rust, the binaries' folder), or why there is none.
 fn interpreter(runtime: &str, rust_bins: Option<&Path>) -> Result<PathBuf, String> {
-    if let Some(minor) = runtime.strip_prefix("python3.") {
-        return find_python(minor)
-            .ok_or_else(|| format!("python3.{minor} not found on PATH or in pyenv"));
-    }
-    if let Some(major) = runtime
-        .strip_prefix("nodejs")
-        .and_then(|r| r.strip_suffix(".x"))
-    {
-        return find_node(major).ok_or_else(|| {
+    match RuntimeId::parse(runtime) {
+        Some(RuntimeId::Python { minor }) => find_python(minor)
+            .ok_or_else(|| format!("python3.{minor} not found on PATH or in pyenv")),
+        Some(RuntimeId::Node { major }) => find_node(major).ok_or_else(|| {
             format!("no node {major}.x: put it on PATH or set LAMBENCH_NODE{major}=/path/to/node")
-        });
-    }
-    if runtime.starts_with("provided") {
-        return rust_bins.map(Path::to_path_buf).ok_or_else(|| {
+        }),
+        Some(RuntimeId::Provided { .. }) => rust_bins.map(Path::to_path_buf).ok_or_else(|| {
             "Rust handlers not built (cargo build -p lambench-handlers)".to_string()
-        });
+        }),
+        None => Err(format!(
+            "runtime {runtime} is not supported by the emulator"
+        )),
     }
-    Err(format!(
-        "runtime {runtime} is not supported by the emulator"
-    ))
 }
 
 fn works(program: &Path, args: &[&str]) -> Option<String> {

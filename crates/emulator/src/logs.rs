@@ -1,5 +1,7 @@
 //! The log lines Lambda writes around an invocation, in its text format.
 
+use lambench_model::matrix::RuntimeId;
+
 /// What one invocation measured.
 pub struct Measured<'a> {
     pub request_id: &'a str,
@@ -41,22 +43,8 @@ pub fn report_line(m: &Measured) -> String {
 
 /// The runtime version INIT_START reports for a local runtime.
 pub fn init_start_line(runtime: &str) -> String {
-    // Lambda writes `python:3.13.v16`, `nodejs:22.v30`, `provided:al2023.v90`.
-    let version = match runtime.split_once('.') {
-        Some((name, rest)) if !name.ends_with(|c: char| c.is_ascii_digit()) => {
-            format!("{name}:{rest}")
-        }
-        _ => {
-            let at = runtime
-                .find(|c: char| c.is_ascii_digit())
-                .unwrap_or(runtime.len());
-            format!(
-                "{}:{}",
-                &runtime[..at],
-                runtime[at..].trim_end_matches(".x")
-            )
-        }
-    };
+    let version =
+        RuntimeId::parse(runtime).map_or_else(|| runtime.to_string(), RuntimeId::version_name);
     format!(
         "INIT_START Runtime Version: {version}.local\tRuntime Version ARN: arn:aws:lambda:local::runtime:lambench-emulator"
     )

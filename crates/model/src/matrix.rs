@@ -416,19 +416,60 @@ fn validate_runtimes(runtimes: &[Runtime]) -> Result<(), MatrixError> {
     Ok(())
 }
 
+/// A Lambda runtime id lambench implements, parsed once: what the matrix, the emulator and
+/// the packager need to know of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuntimeId<'a> {
+    /// `python3.<minor>`.
+    Python { minor: &'a str },
+    /// `nodejs<major>.x`.
+    Node { major: &'a str },
+    /// `provided.al2023` or `provided.al2`: the Rust handlers' custom runtime.
+    Provided { os: &'a str },
+}
+
+impl<'a> RuntimeId<'a> {
+    /// The runtime id's parts, or `None` for a runtime lambench has no handlers for.
+    pub fn parse(runtime_id: &'a str) -> Option<RuntimeId<'a>> {
+        let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+        if let Some(minor) = runtime_id.strip_prefix("python3.") {
+            return digits(minor).then_some(RuntimeId::Python { minor });
+        }
+        if let Some(rest) = runtime_id.strip_prefix("nodejs") {
+            return rest
+                .strip_suffix(".x")
+                .filter(|m| digits(m))
+                .map(|major| RuntimeId::Node { major });
+        }
+        match runtime_id.strip_prefix("provided.") {
+            Some(os @ ("al2023" | "al2")) => Some(RuntimeId::Provided { os }),
+            _ => None,
+        }
+    }
+
+    /// The language its handlers are written in.
+    pub fn language(self) -> &'static str {
+        match self {
+            RuntimeId::Python { .. } => "python",
+            RuntimeId::Node { .. } => "nodejs",
+            RuntimeId::Provided { .. } => "rust",
+        }
+    }
+
+    /// The runtime's name in Lambda's runtime versions (`INIT_START Runtime Version:
+    /// python:3.13.v16`, `nodejs:22.v30`, `provided:al2023.v90`), without the version.
+    pub fn version_name(self) -> String {
+        match self {
+            RuntimeId::Python { minor } => format!("python:3.{minor}"),
+            RuntimeId::Node { major } => format!("nodejs:{major}"),
+            RuntimeId::Provided { os } => format!("provided:{os}"),
+        }
+    }
+}
+
 /// The language lambench implements a Lambda runtime id in, or `None` if it does not.
 pub fn language_of(runtime_id: &str) -> Option<&'static str> {
-    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    if let Some(minor) = runtime_id.strip_prefix("python3.") {
-        return digits(minor).then_some("python");
-    }
-    if let Some(rest) = runtime_id.strip_prefix("nodejs") {
-        return rest
-            .strip_suffix(".x")
-            .is_some_and(digits)
-            .then_some("nodejs");
-    }
-    matches!(runtime_id, "provided.al2023" | "provided.al2").then_some("rust")
+    RuntimeId::parse(runtime_id).map(RuntimeId::language)
 }
 
 fn check_name_lengths(matrix: &Matrix) -> Result<(), MatrixError> {
@@ -591,5 +632,14 @@ mod tests {
         assert_eq!(language_of("python3."), None);
         assert_eq!(language_of("nodejs.x"), None);
         assert_eq!(language_of("java21"), None);
+        assert_eq!(language_of("provided"), None);
+        assert_eq!(
+            RuntimeId::parse("nodejs22.x"),
+            Some(RuntimeId::Node { major: "22" })
+        );
+        assert_eq!(
+            RuntimeId::parse("python3.12"),
+            Some(RuntimeId::Python { minor: "12" })
+        );
     }
 }

@@ -140,13 +140,25 @@ fn encode(path: &Path, rows: &[Invocation]) -> Result<(), WriteError> {
     file.sync_all().map_err(io)
 }
 
+/// The run's manifest, beside its Parquet parts: the collector writes it, the report reads it.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// The relative key `run_id=<run_id>/<file>` of a file in a run's folder, with both names
+/// checked.
+pub fn run_key(run_id: &str, file: &str) -> Result<String, WriteError> {
+    check_run_id(run_id)?;
+    if !safe_name(file) {
+        return Err(WriteError::BadPartName(file.to_string()));
+    }
+    Ok(format!("{RUN_ID_COLUMN}={run_id}/{file}"))
+}
+
 /// The relative key `run_id=<run_id>/<part>.parquet` of a part, with both names checked.
 pub fn part_key(run_id: &str, part: &str) -> Result<String, WriteError> {
-    check_run_id(run_id)?;
     if !safe_name(part) {
         return Err(WriteError::BadPartName(part.to_string()));
     }
-    Ok(format!("{RUN_ID_COLUMN}={run_id}/{part}.parquet"))
+    run_key(run_id, &format!("{part}.parquet"))
 }
 
 /// Encodes rows as one Snappy-compressed Parquet file in memory (object stores take whole
@@ -182,6 +194,17 @@ mod tests {
             run_dir(root, "2026-11-29_abc").unwrap(),
             root.join("run_id=2026-11-29_abc")
         );
+        // Keys of files in a run's folder: the manifest beside the parts.
+        assert_eq!(
+            run_key("r1", MANIFEST_FILE).unwrap(),
+            "run_id=r1/manifest.json"
+        );
+        assert_eq!(part_key("r1", "f-128").unwrap(), "run_id=r1/f-128.parquet");
+        assert!(matches!(
+            run_key("r1", "../m"),
+            Err(WriteError::BadPartName(_))
+        ));
+        assert!(matches!(run_key("../r", "m"), Err(WriteError::BadRunId(_))));
     }
 
     #[test]

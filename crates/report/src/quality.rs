@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 
 use lambench_analyzer::DataLocation;
+use lambench_model::parquet_out::MANIFEST_FILE;
+use lambench_model::record::RUN_ID_COLUMN;
 use object_store::ObjectStoreExt;
 use serde::Serialize;
 
@@ -26,13 +28,14 @@ pub struct Planned {
 /// (imported data), an error when it is there but unreadable or not a manifest, because then
 /// an incomplete run would look complete.
 pub async fn planned(location: &DataLocation, run: &str) -> Result<Option<Planned>> {
+    let folder = format!("{RUN_ID_COLUMN}={run}");
     let path = location
         .prefix
         .clone()
-        .join(format!("run_id={run}").as_str())
-        .join("manifest.json");
+        .join(folder.as_str())
+        .join(MANIFEST_FILE);
     let shown = format!(
-        "{}/run_id={run}/manifest.json",
+        "{}/{folder}/{MANIFEST_FILE}",
         location.display.trim_end_matches('/')
     );
     let bad = |reason: String| Error::Manifest {
