@@ -2,9 +2,9 @@
 //!
 //! Thin by design: parse arguments ([`cli`]), run the command, print one error chain.
 
+mod artefacts;
 mod cli;
 mod commands;
-mod package;
 mod progress;
 
 use std::process::ExitCode;

@@ -71,7 +71,7 @@ fn print_functions(emulator: &Emulator) {
 
 /// The newest-profile Rust handler binaries in the checkout's target folder, if built.
 pub fn default_rust_bins(repo: &Path) -> Option<PathBuf> {
-    let target = crate::package::cargo_target_dir(repo);
+    let target = crate::artefacts::cargo_target_dir(repo);
     ["handler", "release", "debug"]
         .iter()
         .map(|p| target.join(p))

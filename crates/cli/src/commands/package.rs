@@ -9,8 +9,8 @@ use lambench_model::{Architecture, Matrix};
 use serde_json::json;
 
 use super::UsageError;
+use crate::artefacts::{cargo_target_dir, entry_for, write_zip};
 use crate::cli::{ArchArg, PackageArgs};
-use crate::package::{cargo_target_dir, entry_for, write_zip};
 
 const RUST_BINS: [&str; 3] = ["cpu-intensive", "memory-intensive", "light"];
 
