@@ -300,17 +300,6 @@ impl Estimate {
     }
 }
 
-/// [`Platform::estimate`] on AWS Lambda.
-pub fn estimate(
-    plan: &Plan,
-    parallelism: &BTreeMap<String, u32>,
-    concurrency: u32,
-    control_rate: f64,
-    region: &str,
-) -> Estimate {
-    Platform::aws().estimate(plan, parallelism, concurrency, control_rate, region)
-}
-
 /// Splits the concurrency budget between functions in proportion to their work, so long
 /// functions get more parallel environments and all finish close together. Each gets at
 /// most `max_parallelism`, and at least 10 when the budget allows (cold batches of 10 need a

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use lambench_collector::estimate::{self, allocate_parallelism, duration_ms, init_ms};
+use lambench_collector::estimate::{Platform, allocate_parallelism, duration_ms, init_ms};
 use lambench_collector::manifest::{Manifest, RunSettings};
 use lambench_collector::{
     ApiError, CellRound, ErrorKind, Filters, FunctionConfig, Invoked, LambdaApi, Limits, Plan,
@@ -273,8 +273,8 @@ async fn production_plan_fits_within_1_2x_of_its_lower_bound() {
     assert_eq!(plan.cells.len(), 294);
     let (concurrency, control_rate) = (900, 15.0);
     let parallelism = allocate_parallelism(&plan, concurrency, 100);
-    let est = estimate::estimate(&plan, &parallelism, concurrency, control_rate, "us-east-1");
-    let sequential = estimate::estimate(
+    let est = Platform::aws().estimate(&plan, &parallelism, concurrency, control_rate, "us-east-1");
+    let sequential = Platform::aws().estimate(
         &plan,
         &parallelism.keys().map(|k| (k.clone(), 1)).collect(),
         1,

@@ -7,7 +7,7 @@ mod timing;
 use std::io::{BufRead, Write};
 
 use anyhow::Context;
-use lambench_collector::estimate::{Platform, allocate_parallelism, estimate};
+use lambench_collector::estimate::{Platform, allocate_parallelism};
 use lambench_collector::ledger::Ledger;
 use lambench_collector::manifest::{Manifest, RunSettings};
 use lambench_collector::plan::fnv1a;
@@ -180,7 +180,7 @@ fn print_plan(
 ) {
     let functions: std::collections::BTreeSet<_> =
         plan.cells.iter().map(|c| &c.function.name).collect();
-    let e = estimate(
+    let e = Platform::aws().estimate(
         plan,
         parallelism,
         concurrency,
