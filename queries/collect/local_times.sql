@@ -2,6 +2,7 @@
 -- median client-side milliseconds of its earlier successful local runs in this folder.
 -- `lambench collect --local` estimates its own duration from these medians (cells never run
 -- here are modelled). A warm-up is an environment's first invocation, so a cold start.
+-- Every local run in the folder is taken to be this machine's (one machine per folder).
 SELECT function_name,
        memory_mb,
        CASE WHEN start_type = 'cold' OR is_warmup THEN 'cold' ELSE 'warm' END AS start,
