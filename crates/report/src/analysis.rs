@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use lambench_model::price::PriceTable;
 use lambench_model::stats::contrast::{self, Contrast, Scale, Unit};
 use lambench_model::stats::verdict::{Judgement, Outcome, Rule};
-use lambench_model::stats::{self, quantile_sorted};
+use lambench_model::stats::{self, QuantileEstimate};
 use serde::Serialize;
 
 use crate::data::{CellKey, Samples};
@@ -271,11 +271,18 @@ pub fn units(key: &CellKey, s: &Samples, region: &str) -> CellUnits {
     }
 }
 
-/// A quantile with its distribution-free interval; `None` when the sample cannot support one.
-fn quantile_est(sorted: &[f64], q: f64) -> Option<Est> {
-    let (lo, hi) = stats::quantile_ci(sorted, q, CONFIDENCE)?;
+/// Quantiles `qs` of `values` with their distribution-free intervals, by selection on a copy.
+fn quantiles<const N: usize>(values: &[f64], qs: [f64; N]) -> [Option<QuantileEstimate>; N] {
+    let found = stats::quantiles_unsorted(&mut values.to_vec(), &qs, CONFIDENCE);
+    std::array::from_fn(|i| found[i])
+}
+
+/// A quantile with its interval; `None` when the sample cannot support one.
+fn est(q: Option<QuantileEstimate>) -> Option<Est> {
+    let q = q?;
+    let (lo, hi) = q.ci?;
     Some(Est {
-        value: quantile_sorted(sorted, q)?,
+        value: q.value,
         lo,
         hi,
     })
@@ -293,18 +300,12 @@ pub fn cell_stats(key: &CellKey, s: &Samples, u: &CellUnits, region: &str) -> Ce
             .ok()
             .map(|c| c * 1e6)
     };
-    let sorted = |v: &[f64]| {
-        let mut v = v.to_vec();
-        v.sort_unstable_by(f64::total_cmp);
-        v
-    };
-    let (warm, init, restore) = (
-        sorted(&s.warm_ms),
-        sorted(&s.init_ms),
-        sorted(&s.restore_ms),
-    );
-    let tail_ratio = (warm.len() >= TAIL_MIN_SAMPLES)
-        .then(|| Some(quantile_sorted(&warm, 0.99)? / quantile_sorted(&warm, 0.5)?))
+    let [p50, p90, p99] = quantiles(&s.warm_ms, [0.5, 0.9, 0.99]);
+    let [init_median] = quantiles(&s.init_ms, [0.5]);
+    let [restore_median] = quantiles(&s.restore_ms, [0.5]);
+    // From 100 samples, before p99's interval exists (below 100, p99 is the maximum).
+    let tail_ratio = (s.warm_ms.len() >= TAIL_MIN_SAMPLES)
+        .then(|| Some(p99?.value / p50?.value))
         .flatten()
         .filter(|r| r.is_finite());
     CellStats {
@@ -313,18 +314,18 @@ pub fn cell_stats(key: &CellKey, s: &Samples, u: &CellUnits, region: &str) -> Ce
         package: key.package.clone(),
         memory_mb: key.memory_mb,
         architecture: key.architecture.clone(),
-        warm_n: warm.len(),
+        warm_n: s.warm_ms.len(),
         environments: u.warm.len(),
         clustered: u.clustered,
-        median: quantile_est(&warm, 0.5),
-        p90: quantile_est(&warm, 0.9),
-        p99: quantile_est(&warm, 0.99),
-        cv: stats::cv(&warm),
+        median: est(p50),
+        p90: est(p90),
+        p99: est(p99),
+        cv: stats::cv(&s.warm_ms),
         tail_ratio,
-        cold_n: init.len(),
-        init_median: quantile_est(&init, 0.5),
-        restore_n: restore.len(),
-        restore_median: quantile_est(&restore, 0.5),
+        cold_n: s.init_ms.len(),
+        init_median: est(init_median),
+        restore_n: s.restore_ms.len(),
+        restore_median: est(restore_median),
         usd_per_million: cost(&s.warm_billed_ms),
         cold_usd_per_million: cost(&s.cold_billed_ms),
     }

@@ -9,6 +9,7 @@
 //! `tests/one_pass.rs` checks that this pass gives exactly their rows.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use arrow::array::{
@@ -52,19 +53,25 @@ pub async fn read(analyzer: &Analyzer) -> Result<OnePass> {
         .into_iter()
         .map(|p| tokio::spawn(fold(p)))
         .collect();
-    let mut pass = Pass::default();
+    let mut pass: Option<Pass> = None;
     for fold in folds {
         let part = match fold.await {
             Ok(part) => part,
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(e) => return Err(Error::Interrupted(e.to_string())),
         };
-        pass = pass.merge(match part {
+        let part = match part {
             Ok(part) => part,
             Err(Failure::Read(e)) => return Err(analyzer.explain(e).await.into()),
             Err(Failure::Fold(e)) => return Err(e),
+        };
+        // The first partition's fold is the start (merging it into nothing would copy it).
+        pass = Some(match pass {
+            Some(pass) => pass.merge(part),
+            None => part,
         });
     }
+    let pass = pass.unwrap_or_default();
     let schema = analyzer.schema_of(data::ENVIRONMENTS_VIEW).await?;
     let environments = vec![pass.environments(schema)?];
     let (meta, errors, versions) = (
@@ -246,30 +253,58 @@ struct Entry {
     cell_environment: Option<u32>,
 }
 
-/// Strings kept once each, by index.
+/// Strings kept once each, by index. Looked up by their 64-bit hash, so each string is
+/// allocated once (a map keyed by the string would hold a second copy); the rare strings whose
+/// hash another string already has are kept in a map of their own.
 #[derive(Debug, Default)]
 struct Interner {
     strings: Vec<String>,
-    index: HashMap<String, u32, FixedState>,
+    by_hash: HashMap<u64, u32, FixedState>,
+    collided: HashMap<String, u32, FixedState>,
 }
 
 impl Interner {
     fn get(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.index.get(s) {
-            return i;
+        self.find_or(s, |s| s.to_string())
+    }
+
+    /// [`Self::get`] for an owned string, which is kept without a copy when new.
+    fn take(&mut self, s: String) -> u32 {
+        self.find_or(s, |s| s)
+    }
+
+    fn find_or<S: AsRef<str>>(&mut self, s: S, own: impl FnOnce(S) -> String) -> u32 {
+        let hash = HASHER.hash_one(s.as_ref());
+        let next = self.strings.len() as u32;
+        match self.by_hash.get(&hash) {
+            Some(&i) if self.strings[i as usize] == s.as_ref() => i,
+            Some(_) => {
+                if let Some(&i) = self.collided.get(s.as_ref()) {
+                    return i;
+                }
+                let owned = own(s);
+                self.collided.insert(owned.clone(), next);
+                self.strings.push(owned);
+                next
+            }
+            None => {
+                self.by_hash.insert(hash, next);
+                self.strings.push(own(s));
+                next
+            }
         }
-        let i = self.strings.len() as u32;
-        self.strings.push(s.to_string());
-        self.index.insert(s.to_string(), i);
-        i
     }
 }
+
+/// The interner's string hash (fixed, so runs are reproducible).
+const HASHER: FixedState = FixedState::with_seed(0x6c61_6d62_656e_6368);
 
 /// The row of a batch an entry is looked up by: string views stand for strings within one
 /// batch (equal views are equal strings).
 type ViewKey = (u32, Option<u128>, Option<i32>, Option<u128>, Option<u128>);
 
 const CACHE_SLOTS: usize = 4096;
+const EMPTY_VIEW_KEY: ViewKey = (0, None, None, None, None);
 
 /// A row's cache slot, from its environment's view (prefix, length and place of the id).
 fn slot(key: &ViewKey) -> usize {
@@ -292,6 +327,10 @@ struct Pass {
     entries: Vec<Entry>,
     entry_index: HashMap<EntryKey, u32, FixedState>,
     tables: tables::Tables,
+    /// The fold's entry cache (see [`Pass::fold`]), kept between batches.
+    cache: Vec<(u32, ViewKey, u32)>,
+    /// The current batch's generation in `cache` (0: never used).
+    generation: u32,
 }
 
 impl Pass {
@@ -299,7 +338,12 @@ impl Pass {
         let mut group = 0;
         // Entries by the row's views, direct-mapped: a cell has about a hundred environments,
         // so nearly every row hits, for the cost of one multiply instead of a hash-map probe.
-        let mut cache: Vec<Option<(ViewKey, u32)>> = vec![None; CACHE_SLOTS];
+        // Views stand for strings only within their batch: a new batch is a new generation,
+        // which empties the cache without writing it.
+        let mut cache = std::mem::take(&mut self.cache);
+        cache.resize(CACHE_SLOTS, (0, EMPTY_VIEW_KEY, 0));
+        self.generation = self.generation.wrapping_add(1).max(1);
+        let generation = self.generation;
         // The first row of the current run of rows with the same backend and region.
         let mut origin_from = 0;
         for i in 0..c.memory.len() {
@@ -316,10 +360,10 @@ impl Pass {
             );
             let slot = slot(&view_key);
             let entry = match cache[slot] {
-                Some((k, e)) if k == view_key => e,
+                (g, k, e) if g == generation && k == view_key => e,
                 _ => {
                     let e = self.entry(c, i, group);
-                    cache[slot] = Some((view_key, e));
+                    cache[slot] = (generation, view_key, e);
                     e
                 }
             } as usize;
@@ -340,6 +384,7 @@ impl Pass {
         if origin_from < c.memory.len() {
             self.tables.span(c, origin_from, c.memory.len());
         }
+        self.cache = cache;
     }
 
     /// Another partition's fold added to this one: strings re-interned, counts added, samples
@@ -360,17 +405,28 @@ impl Pass {
                 }
             }
         }
+        // Their strings' indices here, each string moved rather than copied.
+        let environments: Vec<u32> = other
+            .environments
+            .strings
+            .into_iter()
+            .map(|s| self.environments.take(s))
+            .collect();
+        let cpus: Vec<u32> = other
+            .cpus
+            .strings
+            .into_iter()
+            .map(|s| self.cpus.take(s))
+            .collect();
+        self.entries.reserve(other.entries.len());
         for entry in other.entries {
             let k = entry.key;
             let key = EntryKey {
                 group: cell_of_group[k.group as usize],
-                environment: k.environment.map(|e| {
-                    self.environments
-                        .get(&other.environments.strings[e as usize])
-                }),
+                environment: k.environment.map(|e| environments[e as usize]),
                 round: k.round,
-                cpu_model: self.cpus.get(&other.cpus.strings[k.cpu_model as usize]),
-                cpu_features: self.cpus.get(&other.cpus.strings[k.cpu_features as usize]),
+                cpu_model: cpus[k.cpu_model as usize],
+                cpu_features: cpus[k.cpu_features as usize],
             };
             let e = self.entry_for(key) as usize;
             self.entries[e].counts.merge(&entry.counts);
@@ -787,6 +843,23 @@ mod tests {
         .filter_map(|n| c.get(n))
         .collect();
         assert_eq!(got, [5, 1, 1, 1, 1, 1, 1, 0]);
+    }
+
+    #[test]
+    fn the_interner_keeps_each_string_once_even_when_hashes_collide() {
+        let mut strings = Interner::default();
+        let a = strings.get("env-a");
+        assert_eq!(strings.take("env-a".to_string()), a);
+        let b = strings.take("env-b".to_string());
+        assert_ne!(a, b);
+        // A string whose hash an earlier string holds is kept apart, and found again.
+        let c_hash = HASHER.hash_one("env-c");
+        strings.by_hash.insert(c_hash, a);
+        let c = strings.get("env-c");
+        assert!(c != a && c != b);
+        assert_eq!(strings.take("env-c".to_string()), c);
+        assert_eq!(strings.get("env-a"), a);
+        assert_eq!(strings.strings, ["env-a", "env-b", "env-c"]);
     }
 
     #[test]

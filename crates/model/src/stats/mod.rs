@@ -16,7 +16,10 @@ pub mod quantile;
 pub mod t;
 pub mod verdict;
 
-pub use quantile::{quantile_ci, quantile_ci_ranks, quantile_sorted};
+pub use quantile::{
+    QuantileEstimate, order_statistics, quantile_ci, quantile_ci_ranks, quantile_sorted,
+    quantiles_unsorted,
+};
 
 /// Coefficient of variation (sample standard deviation / mean); `None` below 2 samples or for
 /// a zero mean.

@@ -110,6 +110,83 @@ pub fn quantile_ci(sorted: &[f64], q: f64, confidence: f64) -> Option<(f64, f64)
     Some((sorted[l - 1], sorted[u - 1]))
 }
 
+/// One quantile of unsorted data, as [`quantile_sorted`] and [`quantile_ci`] give it on the
+/// sorted data: the point value, and its interval when the sample supports one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QuantileEstimate {
+    pub value: f64,
+    pub ci: Option<(f64, f64)>,
+}
+
+/// The quantiles `qs` of `v` with their `confidence` intervals, by selection rather than a
+/// sort (`v` is reordered): each needs at most four order statistics, so a report's million
+/// samples are partitioned around a dozen ranks instead of sorted. Bit for bit what
+/// [`quantile_sorted`] and [`quantile_ci`] give on the sorted data; `None` where `q` is
+/// outside 0..=1 or `v` is empty.
+pub fn quantiles_unsorted(
+    v: &mut [f64],
+    qs: &[f64],
+    confidence: f64,
+) -> Vec<Option<QuantileEstimate>> {
+    let n = v.len();
+    let valid = |q: f64| n > 0 && (0.0..=1.0).contains(&q);
+    // 0-based ranks: the two around each quantile's position, and its interval's bounds.
+    let point = |q: f64| {
+        let pos = q * (n - 1) as f64;
+        (pos.floor() as usize, pos.ceil() as usize, pos - pos.floor())
+    };
+    let intervals: Vec<Option<(usize, usize)>> = qs
+        .iter()
+        .map(|&q| quantile_ci_ranks(n, q, confidence).filter(|_| valid(q)))
+        .collect();
+    let mut ranks = Vec::new();
+    for (&q, ci) in qs.iter().zip(&intervals) {
+        if valid(q) {
+            let (lo, hi, _) = point(q);
+            ranks.extend([lo, hi]);
+            ranks.extend(ci.iter().flat_map(|&(l, u)| [l - 1, u - 1]));
+        }
+    }
+    ranks.sort_unstable();
+    ranks.dedup();
+    let values = order_statistics(v, &ranks);
+    let at = |rank: usize| values[ranks.partition_point(|&r| r < rank)];
+    qs.iter()
+        .zip(&intervals)
+        .map(|(&q, ci)| {
+            if !valid(q) {
+                return None;
+            }
+            let (lo, hi, frac) = point(q);
+            Some(QuantileEstimate {
+                value: at(lo) + (at(hi) - at(lo)) * frac,
+                ci: ci.map(|(l, u)| (at(l - 1), at(u - 1))),
+            })
+        })
+        .collect()
+}
+
+/// The values at 0-based `ranks` (ascending, distinct, each below `v.len()`) of `v` as if it
+/// were sorted, reordering `v`: select the middle rank, then recurse into each side with the
+/// ranks that fall there, so k ranks cost O(n log k) rather than a sort's O(n log n).
+pub fn order_statistics(v: &mut [f64], ranks: &[usize]) -> Vec<f64> {
+    let mut out = vec![0.0; ranks.len()];
+    select_ranks(v, 0, ranks, &mut out);
+    out
+}
+
+fn select_ranks(v: &mut [f64], offset: usize, ranks: &[usize], out: &mut [f64]) {
+    if ranks.is_empty() {
+        return;
+    }
+    let mid = ranks.len() / 2;
+    let (left, nth, right) = v.select_nth_unstable_by(ranks[mid] - offset, f64::total_cmp);
+    out[mid] = *nth;
+    let (out_left, out_rest) = out.split_at_mut(mid);
+    select_ranks(left, offset, &ranks[..mid], out_left);
+    select_ranks(right, ranks[mid] + 1, &ranks[mid + 1..], &mut out_rest[1..]);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +278,39 @@ mod tests {
                 let rank = q * n as f64;
                 prop_assert!(l as f64 <= rank + 1.0 && u as f64 >= rank);
             }
+        }
+
+        /// Selection gives exactly the sorted data's quantiles and intervals, ties and all.
+        #[test]
+        fn quantiles_by_selection_are_the_sorted_ones(
+            mut v in prop::collection::vec(prop_oneof![0.0f64..1e4, (0u8..5).prop_map(f64::from)], 0..700),
+            qs in prop::collection::vec(prop_oneof![prop::sample::select(vec![0.0, 0.5, 0.9, 0.99, 1.0]), 0.0f64..1.0, 1.0f64..2.0], 1..5),
+        ) {
+            let mut sorted = v.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let bits = |x: f64| x.to_bits();
+            let expected: Vec<_> = qs.iter().map(|&q| quantile_sorted(&sorted, q).map(|value| (
+                bits(value), quantile_ci(&sorted, q, 0.95).map(|(l, h)| (bits(l), bits(h)))
+            ))).collect();
+            let got: Vec<_> = quantiles_unsorted(&mut v, &qs, 0.95).into_iter().map(|e| e.map(|e| (
+                bits(e.value), e.ci.map(|(l, h)| (bits(l), bits(h)))
+            ))).collect();
+            prop_assert_eq!(got, expected);
+        }
+
+        /// Any set of ranks, selected at once, are the sorted data's values at those ranks.
+        #[test]
+        fn order_statistics_are_the_sorted_values(
+            mut v in prop::collection::vec(-1e3f64..1e3, 1..300),
+            picks in prop::collection::vec(0.0f64..1.0, 0..12),
+        ) {
+            let mut sorted = v.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let mut ranks: Vec<usize> = picks.iter().map(|p| (p * v.len() as f64) as usize).collect();
+            ranks.sort_unstable();
+            ranks.dedup();
+            let want: Vec<f64> = ranks.iter().map(|&r| sorted[r]).collect();
+            prop_assert_eq!(order_statistics(&mut v, &ranks), want);
         }
 
         /// The interval brackets the point estimate on any data.
