@@ -44,10 +44,11 @@ pub enum Error {
     Sql { origin: String, message: String },
     #[error("query failed: {message}{hint}")]
     Execution { message: String, hint: String },
-    #[error("cannot read {path}: {source}")]
+    /// The reason is in the message (not a `source`), so it is printed once.
+    #[error("cannot read {path}: {reason}")]
     Io {
         path: String,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("cannot write {path}: {message}")]
     Output { path: String, message: String },

@@ -320,9 +320,22 @@ fn plan_error(e: &DataFusionError, origin: &SqlOrigin) -> Error {
         | DataFusionError::SchemaError(..)
         | DataFusionError::NotImplemented(_) => Error::Sql {
             origin: origin.to_string(),
-            message: e.find_root().to_string(),
+            message: engine_message(e.find_root()),
         },
         _ => execution_error(e),
+    }
+}
+
+/// The engine's own words: DataFusion shows a parser error as Rust debug text
+/// (`SQL error: ParserError("Expected: …")`), so the parser's message is taken out of it.
+fn engine_message(e: &DataFusionError) -> String {
+    use datafusion::sql::sqlparser::parser::ParserError;
+    match e {
+        DataFusionError::SQL(err, _) => match err.as_ref() {
+            ParserError::ParserError(m) | ParserError::TokenizerError(m) => m.clone(),
+            other => other.to_string(),
+        },
+        other => other.to_string(),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use lambench_analyzer::output::Format;
 
 /// ARM64 (Graviton) vs x86_64 on AWS Lambda: speed and price, per runtime, workload and memory.
@@ -40,6 +40,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 #[command(
+    // One statement, from a file or the command line: a missing one names both options.
+    group(ArgGroup::new("statement").required(true).args(["sql", "query"])),
     after_help = "Examples:\n  lambench analyze --data results --sql queries/p99.sql\n  lambench analyze --data s3://my-bucket/lambench --run 2026-11-29T10-00-00Z --sql queries/arm_vs_x86.sql --format markdown\n  lambench analyze --query \"SELECT runtime, count(*) FROM invocations GROUP BY runtime\"\n\nThe table is `invocations` (one row per invocation attempt, see docs/schema.md);\n`invocations_all_runs` ignores --run. lambench adds lambda_cost_usd, lambda_compute_cost_usd,\nlambda_monthly_cost_usd, gb_seconds, quantile_ci_lower and quantile_ci_upper to DataFusion's SQL."
 )]
 pub struct AnalyzeArgs {
@@ -57,12 +59,7 @@ pub struct AnalyzeArgs {
     pub run: Option<String>,
 
     /// SQL file with one statement.
-    #[arg(
-        long,
-        value_name = "FILE",
-        conflicts_with = "query",
-        required_unless_present = "query"
-    )]
+    #[arg(long, value_name = "FILE")]
     pub sql: Option<PathBuf>,
 
     /// SQL text with one statement.

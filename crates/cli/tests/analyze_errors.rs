@@ -68,6 +68,33 @@ fn invalid_sql_names_the_file() {
         &["--sql", sql.to_str().unwrap()],
         &[&origin, "SELEC"],
     );
+    // The parser's own message, not DataFusion's debug rendering of it.
+    lambench()
+        .args(["analyze", "--data", dir.path().to_str().unwrap()])
+        .args(["--sql", sql.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            ": Expected: an SQL statement, found: SELEC",
+        ))
+        .stderr(predicate::str::contains("ParserError(").not());
+}
+
+#[test]
+fn no_statement_names_both_options() {
+    let dir = fixture();
+    lambench()
+        .args(["analyze", "--data", dir.path().to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--sql <FILE>"))
+        .stderr(predicate::str::contains("--query <SQL>"));
+    lambench()
+        .args(["analyze", "--data", dir.path().to_str().unwrap()])
+        .args(["--sql", "a.sql", "--query", "SELECT 1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
 }
 
 #[test]
@@ -88,6 +115,12 @@ fn missing_sql_file() {
         &["--sql", "queries/nope.sql"],
         &["cannot read queries/nope.sql"],
     );
+    // The reason once, not again as a "caused by" line.
+    lambench()
+        .args(["analyze", "--data", dir.path().to_str().unwrap()])
+        .args(["--sql", "queries/nope.sql"])
+        .assert()
+        .stderr(predicate::str::contains("No such file").count(1));
 }
 
 #[test]

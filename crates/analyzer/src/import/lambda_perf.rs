@@ -100,9 +100,9 @@ pub fn read_files(paths: &[PathBuf], run_id: &str) -> Result<Vec<(String, Vec<In
             path: path.display().to_string(),
             message,
         };
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        let text = std::fs::read_to_string(path).map_err(|reason| Error::Io {
             path: path.display().to_string(),
-            source,
+            reason,
         })?;
         let part = path
             .file_stem()

@@ -19,9 +19,9 @@ pub async fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
     let (sql, origin) = match (&args.sql, &args.query) {
         (Some(path), _) => {
             let text =
-                std::fs::read_to_string(path).map_err(|source| lambench_analyzer::Error::Io {
+                std::fs::read_to_string(path).map_err(|reason| lambench_analyzer::Error::Io {
                     path: path.display().to_string(),
-                    source,
+                    reason,
                 })?;
             (text, SqlOrigin::File(path.display().to_string()))
         }
