@@ -273,6 +273,12 @@ impl Interner {
         self.find_or(s, |s| s)
     }
 
+    /// Another interner's strings added to these, each moved rather than copied: their
+    /// indices here, by their index there.
+    fn absorb(&mut self, other: Interner) -> Vec<u32> {
+        other.strings.into_iter().map(|s| self.take(s)).collect()
+    }
+
     fn find_or<S: AsRef<str>>(&mut self, s: S, own: impl FnOnce(S) -> String) -> u32 {
         let hash = HASHER.hash_one(s.as_ref());
         let next = self.strings.len() as u32;
@@ -342,7 +348,12 @@ impl Pass {
         // which empties the cache without writing it.
         let mut cache = std::mem::take(&mut self.cache);
         cache.resize(CACHE_SLOTS, (0, EMPTY_VIEW_KEY, 0));
-        self.generation = self.generation.wrapping_add(1).max(1);
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            // Wrapped: slots of an old batch could carry the new number, so empty them.
+            cache.fill((0, EMPTY_VIEW_KEY, 0));
+            self.generation = 1;
+        }
         let generation = self.generation;
         // The first row of the current run of rows with the same backend and region.
         let mut origin_from = 0;
@@ -405,19 +416,8 @@ impl Pass {
                 }
             }
         }
-        // Their strings' indices here, each string moved rather than copied.
-        let environments: Vec<u32> = other
-            .environments
-            .strings
-            .into_iter()
-            .map(|s| self.environments.take(s))
-            .collect();
-        let cpus: Vec<u32> = other
-            .cpus
-            .strings
-            .into_iter()
-            .map(|s| self.cpus.take(s))
-            .collect();
+        let environments = self.environments.absorb(other.environments);
+        let cpus = self.cpus.absorb(other.cpus);
         self.entries.reserve(other.entries.len());
         for entry in other.entries {
             let k = entry.key;
@@ -860,6 +860,10 @@ mod tests {
         assert_eq!(strings.take("env-c".to_string()), c);
         assert_eq!(strings.get("env-a"), a);
         assert_eq!(strings.strings, ["env-a", "env-b", "env-c"]);
+        let mut other = Interner::default();
+        other.get("env-d");
+        other.get("env-b");
+        assert_eq!(strings.absorb(other), [3, b]);
     }
 
     #[test]
