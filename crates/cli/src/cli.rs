@@ -275,13 +275,17 @@ pub struct CollectArgs {
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
 
-    /// Only these runtimes / architectures / workloads / memory sizes (repeatable).
+    /// Only these runtimes (repeatable): an id (python3.12), a language (rust, python,
+    /// nodejs) or a short form (node22, py3.12); a value the matrix lacks lists the valid ones
     #[arg(long = "runtime", value_name = "RUNTIME")]
     pub runtimes: Vec<String>,
+    /// Only these architectures (repeatable): arm64 (or aarch64), x86_64 (or amd64)
     #[arg(long = "architecture", value_name = "ARCH")]
     pub architectures: Vec<String>,
+    /// Only these workloads (repeatable), as bench.toml names them
     #[arg(long = "workload", value_name = "WORKLOAD")]
     pub workloads: Vec<String>,
+    /// Only these memory sizes in MB (repeatable), among the matrix's
     #[arg(long = "memory", value_name = "MB")]
     pub memory: Vec<u32>,
 

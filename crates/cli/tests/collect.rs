@@ -196,7 +196,42 @@ fn collect_usage_errors() {
         ])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("nothing to run"));
+        .stderr(predicates::str::contains(
+            "--runtime \"python3.99\" matches nothing in the matrix",
+        ))
+        .stderr(predicates::str::contains("python3.12, python3.11"))
+        .stderr(predicates::str::contains("node22"));
+    // Refused before anything starts: no data folder appears.
+    let out = dir.path().join("never");
+    lambench()
+        .args(["collect", "--local", "--test", "--yes", "--memory", "1000"])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("1024"));
+    assert!(!out.exists(), "a refused selection created {out:?}");
+}
+
+#[test]
+fn runtime_aliases_select_the_matrix_runtimes() {
+    let out = lambench()
+        .args(["collect", "--local", "--test", "--dry-run"])
+        .args(["--workload", "cpu-intensive", "--memory", "128"])
+        .args(["--runtime", "py3.12", "--runtime", "python312"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let planned: Vec<&str> = stdout.lines().filter(|l| l.contains("@ 128 MB")).collect();
+    assert!(
+        !planned.is_empty() && planned.iter().all(|l| l.contains("python3-12")),
+        "only python3.12 cells planned: {stdout}"
+    );
 }
 
 #[test]

@@ -11,9 +11,11 @@ pub mod price;
 pub mod record;
 pub mod report;
 pub mod rng;
+pub mod selection;
 pub mod stats;
 
 pub use matrix::{Architecture, FunctionSpec, Matrix, MatrixError, Mode};
 pub use price::{PriceError, PriceTable};
 pub use record::{Environment, Invocation, StartType, Status};
 pub use report::{LogSummary, Report, ReportError};
+pub use selection::SelectionError;

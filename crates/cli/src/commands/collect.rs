@@ -31,6 +31,8 @@ pub async fn run(matrix: &Matrix, args: &CollectArgs) -> anyhow::Result<()> {
     for id in [&args.run_id, &args.resume].into_iter().flatten() {
         lambench_model::parquet_out::check_run_id(id)?;
     }
+    // So are selection values that name nothing, before the emulator starts or AWS is asked.
+    let filters = filters(matrix, args)?;
     let target = Target::open(matrix, args).await?;
     let location = Location::resolve(&args.out, true)
         .await
@@ -39,7 +41,7 @@ pub async fn run(matrix: &Matrix, args: &CollectArgs) -> anyhow::Result<()> {
     let sink = match &args.resume {
         Some(run_id) => resume(run_id, location, ledger, &target).await?,
         None => {
-            let Some(manifest) = plan(matrix, args, mode_name, &target).await? else {
+            let Some(manifest) = plan(matrix, args, &filters, mode_name, &target).await? else {
                 return Ok(());
             };
             Sink::create(location, manifest, ledger).await?
@@ -78,10 +80,25 @@ fn ledger(matrix: &Matrix, args: &CollectArgs, target: &Target) -> Option<Ledger
     Some(Ledger::new(client, table, args.ledger_ttl_days))
 }
 
+/// The selection options resolved against the matrix (aliases such as `node22` or `rust`
+/// accepted); a value that names nothing is a usage error listing the valid ones.
+fn filters(matrix: &Matrix, args: &CollectArgs) -> anyhow::Result<Filters> {
+    let usage = |e: lambench_model::SelectionError| UsageError(e.to_string());
+    Ok(Filters {
+        runtimes: matrix.select_runtimes(&args.runtimes).map_err(usage)?,
+        architectures: matrix
+            .select_architectures(&args.architectures)
+            .map_err(usage)?,
+        workloads: matrix.select_workloads(&args.workloads).map_err(usage)?,
+        memory_mb: matrix.select_memory(&args.memory).map_err(usage)?,
+    })
+}
+
 /// Discovers, plans, prints the plan and asks; `None` when only the plan was wanted.
 async fn plan(
     matrix: &Matrix,
     args: &CollectArgs,
+    filters: &Filters,
     mode_name: &str,
     target: &Target,
 ) -> anyhow::Result<Option<Manifest>> {
@@ -96,18 +113,12 @@ async fn plan(
         );
         functions.retain(|f| !matrix.workloads[&f.workload].uses_dynamodb);
     }
-    let filters = Filters {
-        runtimes: args.runtimes.clone(),
-        architectures: args.architectures.clone(),
-        workloads: args.workloads.clone(),
-        memory_mb: args.memory.clone(),
-    };
     let run_id = args
         .run_id
         .clone()
         .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%dT%H-%M-%SZ").to_string());
     let seed = args.seed.unwrap_or_else(|| fnv1a(&run_id));
-    let plan = Plan::new(matrix, mode_name, mode, &functions, &filters, seed);
+    let plan = Plan::new(matrix, mode_name, mode, &functions, filters, seed);
     if plan.cells.is_empty() {
         return Err(UsageError(format!(
             "nothing to run: no function at {} matches the filters ({} matrix functions found there)",

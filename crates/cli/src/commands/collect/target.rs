@@ -55,6 +55,9 @@ impl Target {
         } else {
             None
         };
+        if let Some(config) = &sdk {
+            require_credentials(config, endpoint.is_none()).await?;
+        }
         let region = sdk
             .as_ref()
             .and_then(|c| c.region())
@@ -142,6 +145,36 @@ impl Target {
             .iter()
             .filter_map(|n| matrix.function_by_name(n))
             .collect())
+    }
+}
+
+/// Fails before anything starts when the SDK finds no usable credentials: a run cannot begin
+/// without them, so this is a usage error (exit 2), not the resumable "expired" stop of a run
+/// that lost them midway. `on_aws`: suggest `--local`, the way to try lambench without AWS.
+async fn require_credentials(config: &SdkConfig, on_aws: bool) -> anyhow::Result<()> {
+    use aws_credential_types::provider::{ProvideCredentials, error::CredentialsError};
+    let hint = if on_aws {
+        "; to try lambench without AWS use --local"
+    } else {
+        ""
+    };
+    let Some(provider) = config.credentials_provider() else {
+        return Err(UsageError(format!("no AWS credentials provider is configured{hint}")).into());
+    };
+    match provider.provide_credentials().await {
+        Ok(_) => Ok(()),
+        Err(CredentialsError::CredentialsNotLoaded(_)) => Err(UsageError(format!(
+            "no AWS credentials found (none in AWS_* variables, ~/.aws profiles, web identity, \
+             ECS or EC2 instance metadata); configure them (e.g. `aws configure` or \
+             `aws sso login`){hint}"
+        ))
+        .into()),
+        Err(e) => Err(UsageError(format!(
+            "AWS credentials could not be loaded ({}); fix the AWS configuration (e.g. \
+             `aws sso login` when an SSO session expired){hint}",
+            aws_sdk_lambda::error::DisplayErrorContext(&e)
+        ))
+        .into()),
     }
 }
 
