@@ -4,7 +4,7 @@
 mod common;
 
 use common::collect::{CELL_COUNTS, cells_of, manifest, planned_cells, query, small_matrix};
-use common::lambench;
+use common::{lambench, succeed};
 
 #[test]
 fn collect_local_test_mode_then_analyze() {
@@ -12,29 +12,23 @@ fn collect_local_test_mode_then_analyze() {
     let matrix = small_matrix(dir.path(), 2000, 2, "256, 1769");
     let out = dir.path().join("results");
     let data = out.to_str().unwrap();
-    let run = lambench()
-        .arg("--matrix")
-        .arg(&matrix)
-        .args([
-            "collect", "--local", "--test", "--yes", "--run-id", "e2e", "--out", data,
-        ])
-        .args([
-            "--concurrency",
-            "2",
-            "--parallelism",
-            "2",
-            "--progress",
-            "lines",
-            "--report-dir",
-        ])
-        .arg(dir.path().join("reports"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&run.stderr)
+    let stdout = succeed(
+        lambench()
+            .arg("--matrix")
+            .arg(&matrix)
+            .args([
+                "collect", "--local", "--test", "--yes", "--run-id", "e2e", "--out", data,
+            ])
+            .args([
+                "--concurrency",
+                "2",
+                "--parallelism",
+                "2",
+                "--progress",
+                "lines",
+                "--report-dir",
+            ])
+            .arg(dir.path().join("reports")),
     );
     // A first run here has no times of this machine: its duration is modelled.
     assert!(
@@ -215,17 +209,11 @@ fn collect_usage_errors() {
 
 #[test]
 fn runtime_aliases_select_the_matrix_runtimes() {
-    let out = lambench()
-        .args(["collect", "--local", "--test", "--dry-run"])
-        .args(["--workload", "cpu-intensive", "--memory", "128"])
-        .args(["--runtime", "py3.12", "--runtime", "python312"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = succeed(
+        lambench()
+            .args(["collect", "--local", "--test", "--dry-run"])
+            .args(["--workload", "cpu-intensive", "--memory", "128"])
+            .args(["--runtime", "py3.12", "--runtime", "python312"]),
     );
     let planned: Vec<&str> = stdout.lines().filter(|l| l.contains("@ 128 MB")).collect();
     assert!(
@@ -236,23 +224,14 @@ fn runtime_aliases_select_the_matrix_runtimes() {
 
 #[test]
 fn dry_run_prints_the_plan_with_duration_and_cost() {
-    let out = lambench()
-        .args([
-            "collect",
-            "--local",
-            "--production",
-            "--dry-run",
-            "--workload",
-            "cpu-intensive",
-        ])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeed(lambench().args([
+        "collect",
+        "--local",
+        "--production",
+        "--dry-run",
+        "--workload",
+        "cpu-intensive",
+    ]));
     for needle in [
         "mode production",
         "invocations",

@@ -5,7 +5,7 @@
 mod common;
 
 use common::collect::{EmulatorProcess, small_matrix};
-use common::{lambench, moto};
+use common::{lambench, moto, succeed};
 
 const SETUP: &str = r#"
 import boto3, json
@@ -56,41 +56,34 @@ fn stack_discovery_s3_parquet_and_dynamodb_ledger() {
     for (k, v) in moto.env() {
         cmd.env(k, v);
     }
-    let out = cmd
-        .env_remove("AWS_PROFILE")
-        .arg("--matrix")
-        .arg(&matrix)
-        .args([
-            "collect",
-            "--endpoint-url",
-            &emulator.url,
-            "--stack",
-            "Lambench",
-        ])
-        .args([
-            "--ledger-table",
-            "lambench-runs",
-            "--out",
-            "s3://lambench-results/data",
-        ])
-        .args([
-            "--test",
-            "--yes",
-            "--run-id",
-            "aws1",
-            "--concurrency",
-            "2",
-            "--progress",
-            "lines",
-            "--no-report",
-        ])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = succeed(
+        cmd.env_remove("AWS_PROFILE")
+            .arg("--matrix")
+            .arg(&matrix)
+            .args([
+                "collect",
+                "--endpoint-url",
+                &emulator.url,
+                "--stack",
+                "Lambench",
+            ])
+            .args([
+                "--ledger-table",
+                "lambench-runs",
+                "--out",
+                "s3://lambench-results/data",
+            ])
+            .args([
+                "--test",
+                "--yes",
+                "--run-id",
+                "aws1",
+                "--concurrency",
+                "2",
+                "--progress",
+                "lines",
+                "--no-report",
+            ]),
     );
     assert!(
         stdout.contains("2 functions x memory sizes = 4 cells"),

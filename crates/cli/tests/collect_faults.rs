@@ -5,7 +5,7 @@
 mod common;
 
 use common::collect::{EmulatorProcess, manifest, query, small_matrix};
-use common::lambench;
+use common::{lambench, succeed};
 
 #[test]
 fn throttles_conflicts_errors_and_timeouts_are_rows_with_their_status() {
@@ -26,36 +26,30 @@ fn throttles_conflicts_errors_and_timeouts_are_rows_with_their_status() {
     );
     let out = dir.path().join("results");
     let data = out.to_str().unwrap();
-    let run = lambench()
-        .arg("--matrix")
-        .arg(&matrix)
-        .args([
-            "collect",
-            "--endpoint-url",
-            &emulator.url,
-            "--test",
-            "--yes",
-            "--run-id",
-            "faults",
-            "--out",
-            data,
-        ])
-        .args([
-            "--runtime",
-            "python3.11",
-            "--workload",
-            "cpu-intensive",
-            "--workload",
-            "memory-intensive",
-        ])
-        .args(["--concurrency", "1", "--progress", "lines", "--no-report"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&run.stderr)
+    let stdout = succeed(
+        lambench()
+            .arg("--matrix")
+            .arg(&matrix)
+            .args([
+                "collect",
+                "--endpoint-url",
+                &emulator.url,
+                "--test",
+                "--yes",
+                "--run-id",
+                "faults",
+                "--out",
+                data,
+            ])
+            .args([
+                "--runtime",
+                "python3.11",
+                "--workload",
+                "cpu-intensive",
+                "--workload",
+                "memory-intensive",
+            ])
+            .args(["--concurrency", "1", "--progress", "lines", "--no-report"]),
     );
 
     let rows = query(

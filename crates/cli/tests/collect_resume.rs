@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use common::collect::{
     CELL_COUNTS, EmulatorProcess, cells_of, manifest, planned_cells, query, small_matrix,
 };
-use common::lambench;
+use common::{lambench, succeed};
 
 /// Checks every planned cell has exactly 2 verified cold and 2 warm samples, and no request
 /// id appears twice in the whole run.
@@ -80,16 +80,7 @@ fn sigkill_mid_run_then_resume_completes_exactly() {
     let done_before = before["completed"].as_object().unwrap().len();
     assert!(done_before < planned_cells(&before).len(), "killed mid-run");
 
-    let resumed = collect_cmd(&matrix, &emulator.url, &out)
-        .args(["--resume", "crash"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&resumed.stdout);
-    assert!(
-        resumed.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&resumed.stderr)
-    );
+    let stdout = succeed(collect_cmd(&matrix, &emulator.url, &out).args(["--resume", "crash"]));
     assert!(
         stdout.contains(&format!("{done_before} of")),
         "resume skips completed cells: {stdout}"

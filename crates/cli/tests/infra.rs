@@ -5,7 +5,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{lambench, moto, repo_root};
+use common::{lambench, moto, repo_root, succeed};
 
 /// Loads the synthesized template, swaps each function's asset (an S3 object of the CDK
 /// bootstrap bucket, absent here) for inline code, drops the bootstrap-version parameter and
@@ -71,23 +71,13 @@ fn synthesized_stack_deployed_to_moto_is_discovered_by_collect() {
     for (k, v) in moto.env() {
         cmd.env(k, v);
     }
-    let plan = cmd
-        .env_remove("AWS_PROFILE")
-        .args([
-            "collect",
-            "--production",
-            "--dry-run",
-            "--stack",
-            "Lambench",
-        ])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&plan.stdout);
-    assert!(
-        plan.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&plan.stderr)
-    );
+    let stdout = succeed(cmd.env_remove("AWS_PROFILE").args([
+        "collect",
+        "--production",
+        "--dry-run",
+        "--stack",
+        "Lambench",
+    ]));
     assert!(
         stdout.contains("42 functions x memory sizes = 294 cells"),
         "{stdout}"

@@ -21,17 +21,24 @@ pub fn lambench() -> Command {
 
 /// `lambench analyze --data DATA ARGS...`, which must succeed; its standard output.
 pub fn analyze(data: &Path, args: &[&str]) -> String {
-    let output = lambench()
-        .args(["analyze", "--data", data.to_str().expect("UTF-8 path")])
-        .args(args)
-        .output()
-        .expect("run lambench analyze");
+    succeed(
+        lambench()
+            .args(["analyze", "--data", data.to_str().expect("UTF-8 path")])
+            .args(args),
+    )
+}
+
+/// Runs a command that must succeed (the test fails showing both outputs if not); its
+/// standard output.
+pub fn succeed(cmd: &mut Command) -> String {
+    let output = cmd.output().expect("run lambench");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
-        "{args:?}: {}",
+        "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
+    stdout
 }
 
 pub fn repo_root() -> PathBuf {
