@@ -15,8 +15,8 @@ use clap::Parser;
 /// threads; mimalloc reuses them instead of returning pages to the kernel and faulting them
 /// back in (a fifth of the report's time with the system allocator). Version 2 (the `v2`
 /// feature), not 3: on a 1M-row report, 3 committed 287 MB for an 87 MB live heap and spent
-/// most of its time faulting fresh huge pages in; 2 was 1.3–1.5x faster there and in `analyze`
-/// scans, with identical output.
+/// most of its time faulting fresh huge pages in; 2 was 1.3–1.5x faster there (1.2x on the
+/// lambda-perf history's report, 1.05–1.5x on scans), with identical output.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

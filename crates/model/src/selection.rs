@@ -34,12 +34,15 @@ impl Matrix {
                 .collect();
             if found.is_empty() {
                 let ids: Vec<&str> = self.runtimes.iter().map(|r| r.id.as_str()).collect();
+                let languages: BTreeSet<&str> =
+                    self.runtimes.iter().map(|r| r.language.as_str()).collect();
                 return Err(SelectionError {
                     option: "runtime",
                     value: value.clone(),
                     valid: format!(
-                        "{} (or a language: rust, python, nodejs; or short forms like node22, py3.12)",
-                        ids.join(", ")
+                        "{} (or a language: {}; or short forms like node22, py3.12)",
+                        ids.join(", "),
+                        languages.into_iter().collect::<Vec<_>>().join(", ")
                     ),
                 });
             }
@@ -98,30 +101,25 @@ impl Matrix {
             .values()
             .flat_map(|w| w.memory_mb.iter().copied())
             .collect();
-        let mut out = Vec::new();
-        for &mb in given {
-            if !sizes.contains(&mb) {
+        select(given, |&mb| {
+            sizes.contains(&mb).then_some(mb).ok_or_else(|| {
                 let list: Vec<String> = sizes.iter().map(u32::to_string).collect();
-                return Err(SelectionError {
+                SelectionError {
                     option: "memory",
                     value: mb.to_string(),
                     valid: format!("{} (MB)", list.join(", ")),
-                });
-            }
-            if !out.contains(&mb) {
-                out.push(mb);
-            }
-        }
-        Ok(out)
+                }
+            })
+        })
     }
 }
 
 /// Each value resolved by `one`, duplicates removed, order kept.
-fn select(
-    given: &[String],
-    one: impl Fn(&str) -> Result<String, SelectionError>,
-) -> Result<Vec<String>, SelectionError> {
-    let mut out: Vec<String> = Vec::new();
+fn select<G, T: PartialEq>(
+    given: &[G],
+    one: impl Fn(&G) -> Result<T, SelectionError>,
+) -> Result<Vec<T>, SelectionError> {
+    let mut out = Vec::new();
     for value in given {
         let v = one(value)?;
         if !out.contains(&v) {

@@ -8,14 +8,19 @@
 /// Quantile `q` in 0..=1 of sorted data by linear interpolation between closest ranks
 /// (Hyndman & Fan type 7, what `percentile_cont` computes). `None` for empty input.
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
-    if sorted.is_empty() || !(0.0..=1.0).contains(&q) {
+    let (lo, hi, frac) = position(sorted.len(), q)?;
+    Some(sorted[lo] + (sorted[hi] - sorted[lo]) * frac)
+}
+
+/// Where the `q` quantile of `n` sorted values lies: the 0-based ranks around it and the
+/// fraction of the way from one to the other; `None` for no values or `q` outside 0..=1.
+fn position(n: usize, q: f64) -> Option<(usize, usize, f64)> {
+    if n == 0 || !(0.0..=1.0).contains(&q) {
         return None;
     }
-    let pos = q * (sorted.len() - 1) as f64;
+    let pos = q * (n - 1) as f64;
     let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    let frac = pos - lo as f64;
-    Some(sorted[lo] + (sorted[hi] - sorted[lo]) * frac)
+    Some((lo, pos.ceil() as usize, pos - lo as f64))
 }
 
 /// 1-based ranks `(l, u)` such that `[x(l), x(u)]` covers the `q` quantile with probability at
@@ -129,35 +134,25 @@ pub fn quantiles_unsorted(
     confidence: f64,
 ) -> Vec<Option<QuantileEstimate>> {
     let n = v.len();
-    let valid = |q: f64| n > 0 && (0.0..=1.0).contains(&q);
-    // 0-based ranks: the two around each quantile's position, and its interval's bounds.
-    let point = |q: f64| {
-        let pos = q * (n - 1) as f64;
-        (pos.floor() as usize, pos.ceil() as usize, pos - pos.floor())
-    };
-    let intervals: Vec<Option<(usize, usize)>> = qs
+    // Each quantile's position, and its interval's 1-based ranks.
+    let wanted: Vec<_> = qs
         .iter()
-        .map(|&q| quantile_ci_ranks(n, q, confidence).filter(|_| valid(q)))
+        .map(|&q| Some((position(n, q)?, quantile_ci_ranks(n, q, confidence))))
         .collect();
+    // 0-based ranks: the two around each position, and the intervals' bounds.
     let mut ranks = Vec::new();
-    for (&q, ci) in qs.iter().zip(&intervals) {
-        if valid(q) {
-            let (lo, hi, _) = point(q);
-            ranks.extend([lo, hi]);
-            ranks.extend(ci.iter().flat_map(|&(l, u)| [l - 1, u - 1]));
-        }
+    for ((lo, hi, _), ci) in wanted.iter().flatten() {
+        ranks.extend([*lo, *hi]);
+        ranks.extend(ci.iter().flat_map(|&(l, u)| [l - 1, u - 1]));
     }
     ranks.sort_unstable();
     ranks.dedup();
     let values = order_statistics(v, &ranks);
     let at = |rank: usize| values[ranks.partition_point(|&r| r < rank)];
-    qs.iter()
-        .zip(&intervals)
-        .map(|(&q, ci)| {
-            if !valid(q) {
-                return None;
-            }
-            let (lo, hi, frac) = point(q);
+    wanted
+        .into_iter()
+        .map(|w| {
+            let ((lo, hi, frac), ci) = w?;
             Some(QuantileEstimate {
                 value: at(lo) + (at(hi) - at(lo)) * frac,
                 ci: ci.map(|(l, u)| (at(l - 1), at(u - 1))),
