@@ -26,6 +26,7 @@ use lambench_analyzer::{Analyzer, Partition, PartitionError, SqlOrigin};
 use crate::data::{self, CellKey, Samples, Table};
 
 mod tables;
+mod weekly;
 use crate::error::{Error, Result};
 
 /// Everything the pass computes.
@@ -40,6 +41,8 @@ pub struct OnePass {
     pub errors: Table,
     /// `runtime_versions.sql`'s rows.
     pub versions: Table,
+    /// `trend.sql`'s rows when the data spans weeks ([`crate::trend::spans_weeks`]), else none.
+    pub trend: Table,
 }
 
 /// Reads every attempt once (after `--run`'s filter) and folds it: each partition of the
@@ -71,7 +74,7 @@ pub async fn read(analyzer: &Analyzer) -> Result<OnePass> {
             None => part,
         });
     }
-    let pass = pass.unwrap_or_default();
+    let mut pass = pass.unwrap_or_default();
     let schema = analyzer.schema_of(data::ENVIRONMENTS_VIEW).await?;
     let environments = vec![pass.environments(schema)?];
     let (meta, errors, versions) = (
@@ -79,12 +82,18 @@ pub async fn read(analyzer: &Analyzer) -> Result<OnePass> {
         pass.tables.errors(),
         pass.tables.versions(),
     );
+    let trend = if crate::trend::spans_weeks(&meta) {
+        std::mem::take(&mut pass.weekly).table(&pass.groups)?
+    } else {
+        Table::default()
+    };
     Ok(OnePass {
         samples: pass.samples(),
         environments,
         meta,
         errors,
         versions,
+        trend,
     })
 }
 
@@ -333,6 +342,7 @@ struct Pass {
     entries: Vec<Entry>,
     entry_index: HashMap<EntryKey, u32, FixedState>,
     tables: tables::Tables,
+    weekly: weekly::Weekly,
     /// The fold's entry cache (see [`Pass::fold`]), kept between batches.
     cache: Vec<(u32, ViewKey, u32)>,
     /// The current batch's generation in `cache` (0: never used).
@@ -431,6 +441,7 @@ impl Pass {
             let e = self.entry_for(key) as usize;
             self.entries[e].counts.merge(&entry.counts);
         }
+        self.weekly.merge(other.weekly, &cell_of_group);
         self
     }
 
@@ -515,13 +526,17 @@ impl Pass {
         if duration.is_none() && init.is_none() && restore.is_none() {
             return;
         }
+        let invoked_us = c.invoked_at.value(i);
+        if let Some(ms) = if cold { init.or(restore) } else { duration } {
+            self.weekly.add(group, cold, invoked_us, ms);
+        }
         let cell = self.cells[self.group_cell[group as usize] as usize]
             .1
             .get_or_insert_with(Samples::default);
         if cell.language.is_empty() {
             cell.language = c.language.value(i).to_string();
         }
-        let stratum = int(&c.round, i).or_else(|| Some(day(c.invoked_at.value(i))));
+        let stratum = int(&c.round, i).or_else(|| Some(day(invoked_us)));
         let billed = c.billed.is_valid(i).then(|| {
             let restore = if c.billed_restore.is_valid(i) {
                 c.billed_restore.value(i)

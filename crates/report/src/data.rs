@@ -35,6 +35,7 @@ pub const ENVIRONMENTS_VIEW: &str = lambench_analyzer::ENVIRONMENTS_VIEW;
 pub const CPU_MODELS: Query = query!("queries/report/cpu_models.sql");
 pub const META: Query = query!("queries/report/meta.sql");
 pub const VERSIONS: Query = query!("queries/report/runtime_versions.sql");
+/// Computed in the same pass ([`crate::attempts`]); this file is its specification.
 pub const TREND: Query = query!("queries/report/trend.sql");
 pub const ERRORS: Query = query!("queries/errors.sql");
 pub const COST: Query = query!("queries/cost_per_million.sql");

@@ -74,13 +74,18 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
     analyzer
         .replace_view(data::ENVIRONMENTS_VIEW, pass.environments)
         .await?;
-    let (samples, meta, errors, versions) = (pass.samples, pass.meta, pass.errors, pass.versions);
+    let (samples, meta, errors, versions, trend_table) = (
+        pass.samples,
+        pass.meta,
+        pass.errors,
+        pass.versions,
+        pass.trend,
+    );
     if samples.is_empty() {
         return Err(Error::NoSamples);
     }
     let region = price_region(opts, &meta);
-    // The statistics run on their own threads while the engine sums the per-environment
-    // counts and, for data that spans weeks (most runs take hours), the weekly medians.
+    // The statistics run on their own threads while the engine sums the per-environment counts.
     let statistics = {
         let (rule, region) = (opts.rule, region.clone());
         tokio::task::spawn_blocking(move || {
@@ -88,17 +93,9 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
             (samples, found)
         })
     };
-    let trend_query = async {
-        if trend::spans_weeks(&meta) {
-            data::table(&analyzer, data::TREND).await
-        } else {
-            Ok(Table::default())
-        }
-    };
-    let (quality_table, cpu_models, trend_table) = futures::try_join!(
+    let (quality_table, cpu_models) = futures::try_join!(
         data::table(&analyzer, data::QUALITY),
         data::table(&analyzer, data::CPU_MODELS),
-        trend_query,
     )?;
     let (samples, (findings, units)) = match statistics.await {
         Ok(done) => done,

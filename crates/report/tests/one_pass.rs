@@ -1,11 +1,12 @@
 //! The report reads its inputs in one pass (`attempts.rs`) instead of running
-//! `queries/report/samples.sql`, `environments.sql` and the small tables' files, which it
-//! still cites.
+//! `queries/report/samples.sql`, `environments.sql`, the small tables' files and the weekly
+//! trend's, which it still cites.
 //! On data with every case the sample rule decides (wrong starts, first invocations, warm-ups,
 //! failures, throttles, rows without environment or round, package types not recorded,
 //! SnapStart restores, custom runtimes, failures with and without messages, regions not
 //! recorded, several runtime versions) in several Parquet parts, the pass must give exactly
-//! what the two files give, and what `meta.sql`, `errors.sql` and `runtime_versions.sql` give.
+//! what the two files give, and what `meta.sql`, `errors.sql`, `runtime_versions.sql` and
+//! `trend.sql` give.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,9 @@ use lambench_report::data::{self, CellKey, Samples};
 fn adversarial(mut rows: Vec<Invocation>) -> Vec<Invocation> {
     for (i, row) in rows.iter_mut().enumerate() {
         let cold = row.start_type == StartType::Cold;
+        // Over five weeks, on every day of the week, so the trend's weeks are several and
+        // each holds samples from both sides of a Monday.
+        row.invoked_at_us += (i % 37) as i64 * 86_400_000_000;
         match i % 17 {
             0 => {
                 // Data from before environments were recorded (or an import).
@@ -146,20 +150,19 @@ async fn the_one_pass_gives_exactly_the_rows_of_the_files_it_replaces() {
     let environments_sql = sorted_rows(&analyzer, "SELECT * FROM environments").await;
     let quality_sql = sorted_rows(&analyzer, data::QUALITY.sql).await;
 
-    let small = [data::META, data::ERRORS, data::VERSIONS];
+    let small = [data::META, data::ERRORS, data::VERSIONS, data::TREND];
     let mut small_sql = Vec::new();
     for q in small {
         small_sql.push(data::table(&analyzer, q).await.expect("query"));
     }
 
     let pass = attempts::read(&analyzer).await.expect("one pass");
-    for (q, (sql, folded)) in
-        small.iter().zip(
-            small_sql
-                .iter()
-                .zip([&pass.meta, &pass.errors, &pass.versions]),
-        )
-    {
+    for (q, (sql, folded)) in small.iter().zip(small_sql.iter().zip([
+        &pass.meta,
+        &pass.errors,
+        &pass.versions,
+        &pass.trend,
+    ])) {
         assert!(sql.rows.len() > 1, "{}: {} rows", q.path, sql.rows.len());
         assert_eq!(folded.columns, sql.columns, "{}", q.path);
         // meta.sql orders by attempts alone: ties may come in any order.

@@ -206,7 +206,7 @@ impl Tables {
     }
 }
 
-fn table(columns: &[&str], rows: Vec<Vec<Value>>) -> Table {
+pub(super) fn table(columns: &[&str], rows: Vec<Vec<Value>>) -> Table {
     Table {
         columns: columns.iter().map(|c| c.to_string()).collect(),
         rows,
@@ -223,7 +223,7 @@ fn min_text(a: Option<String>, b: Option<&str>) -> Option<String> {
 }
 
 /// `CAST(ts AS VARCHAR)` of a UTC timestamp, by the same Arrow cast the engine uses.
-fn timestamp(us: i64) -> Result<String> {
+pub(super) fn timestamp(us: i64) -> Result<String> {
     let array = TimestampMicrosecondArray::from(vec![us]).with_timezone("UTC");
     let text = cast(
         &(Arc::new(array) as arrow::array::ArrayRef),
@@ -239,5 +239,10 @@ fn timestamp(us: i64) -> Result<String> {
 /// `round(percentile_cont(0.5) WITHIN GROUP (ORDER BY x), 3)`: the midpoint of the two middle
 /// values for an even count, rounded to 3 decimals.
 fn median_3(values: &[f64]) -> Option<f64> {
-    lambench_model::stats::median(values).map(|m| (m * 1000.0).round() / 1000.0)
+    lambench_model::stats::median(values).map(round_3)
+}
+
+/// `round(x, 3)`, as the engine computes it.
+pub(super) fn round_3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }
