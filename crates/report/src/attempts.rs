@@ -24,6 +24,7 @@ use foldhash::fast::FixedState;
 use lambench_analyzer::{Analyzer, Partition, PartitionError, SqlOrigin};
 
 use crate::data::{self, CellKey, Samples, Table};
+use crate::trend;
 
 mod tables;
 mod weekly;
@@ -41,20 +42,21 @@ pub struct OnePass {
     pub errors: Table,
     /// `runtime_versions.sql`'s rows.
     pub versions: Table,
-    /// `trend.sql`'s rows when the data spans weeks ([`crate::trend::spans_weeks`]), else none.
+    /// `trend.sql`'s rows when the data spans weeks ([`trend::spans_weeks`]), else none.
     pub trend: Table,
 }
 
 /// Reads every attempt once (after `--run`'s filter) and folds it: each partition of the
 /// files on a task of its own (so on its own core), then the partial folds merged.
 pub async fn read(analyzer: &Analyzer) -> Result<OnePass> {
+    let weekly = spans_weeks(analyzer).await?;
     let sql = format!("SELECT {} FROM invocations", COLUMNS.join(", "));
     let partitions = analyzer
         .stream_partitions(&sql, &SqlOrigin::File(data::SAMPLES.path.into()))
         .await?;
     let folds: Vec<_> = partitions
         .into_iter()
-        .map(|p| tokio::spawn(fold(p)))
+        .map(|p| tokio::spawn(fold(p, weekly)))
         .collect();
     let mut pass: Option<Pass> = None;
     for fold in folds {
@@ -82,10 +84,9 @@ pub async fn read(analyzer: &Analyzer) -> Result<OnePass> {
         pass.tables.errors(),
         pass.tables.versions(),
     );
-    let trend = if crate::trend::spans_weeks(&meta) {
-        std::mem::take(&mut pass.weekly).table(&pass.groups)?
-    } else {
-        Table::default()
+    let trend = match pass.weekly.take() {
+        Some(weekly) => weekly.table(&pass.groups)?,
+        None => Table::default(),
     };
     Ok(OnePass {
         samples: pass.samples(),
@@ -97,14 +98,40 @@ pub async fn read(analyzer: &Analyzer) -> Result<OnePass> {
     })
 }
 
+/// Whether the data spans weeks ([`trend::spans_weeks`]), asked before the pass so that only
+/// then it folds the trend's series.
+async fn spans_weeks(analyzer: &Analyzer) -> Result<bool> {
+    let span = analyzer
+        .query(trend::SPAN_SQL, &SqlOrigin::File(data::TREND.path.into()))
+        .await?;
+    let Some(batch) = span.batches.first().filter(|b| b.num_rows() > 0) else {
+        return Ok(false);
+    };
+    let at = |i: usize| -> Result<Option<i64>> {
+        let micros = cast(
+            batch.column(i),
+            &DataType::Timestamp(TimeUnit::Microsecond, None),
+        )?;
+        let micros = micros.as_primitive::<TimestampMicrosecondType>();
+        Ok(micros.is_valid(0).then(|| micros.value(0)))
+    };
+    Ok(match (at(0)?, at(1)?) {
+        (Some(first), Some(last)) => trend::spans_weeks(first, last),
+        _ => false,
+    })
+}
+
 /// Why a partition's fold stopped.
 enum Failure {
     Read(PartitionError),
     Fold(Error),
 }
 
-async fn fold(mut partition: Partition) -> std::result::Result<Pass, Failure> {
-    let mut pass = Pass::default();
+async fn fold(mut partition: Partition, weekly: bool) -> std::result::Result<Pass, Failure> {
+    let mut pass = Pass {
+        weekly: weekly.then(weekly::Weekly::default),
+        ..Pass::default()
+    };
     while let Some(batch) = partition.next().await {
         let columns = Columns::new(&batch.map_err(Failure::Read)?).map_err(Failure::Fold)?;
         pass.fold(&columns);
@@ -342,7 +369,9 @@ struct Pass {
     entries: Vec<Entry>,
     entry_index: HashMap<EntryKey, u32, FixedState>,
     tables: tables::Tables,
-    weekly: weekly::Weekly,
+    /// The trend's series, when the data spans weeks (for other data they would cost a tenth
+    /// of the pass for nothing).
+    weekly: Option<weekly::Weekly>,
     /// The fold's entry cache (see [`Pass::fold`]), kept between batches.
     cache: Vec<(u32, ViewKey, u32)>,
     /// The current batch's generation in `cache` (0: never used).
@@ -441,7 +470,9 @@ impl Pass {
             let e = self.entry_for(key) as usize;
             self.entries[e].counts.merge(&entry.counts);
         }
-        self.weekly.merge(other.weekly, &cell_of_group);
+        if let (Some(mine), Some(theirs)) = (&mut self.weekly, other.weekly) {
+            mine.merge(theirs, &cell_of_group);
+        }
         self
     }
 
@@ -527,8 +558,11 @@ impl Pass {
             return;
         }
         let invoked_us = c.invoked_at.value(i);
-        if let Some(ms) = if cold { init.or(restore) } else { duration } {
-            self.weekly.add(group, cold, invoked_us, ms);
+        if let (Some(weekly), Some(ms)) = (
+            &mut self.weekly,
+            if cold { init.or(restore) } else { duration },
+        ) {
+            weekly.add(group, cold, invoked_us, ms);
         }
         let cell = self.cells[self.group_cell[group as usize] as usize]
             .1

@@ -47,16 +47,15 @@ fn day(text: &str) -> Option<f64> {
 
 type CellKey = (String, String, String, String, String);
 
-/// Whether `meta.sql`'s first and last invocation are a week or more apart.
-pub fn spans_weeks(meta: &Table) -> bool {
-    let at = |column: &str| {
-        (0..meta.rows.len())
-            .filter_map(|r| day(meta.get(r, column).as_str()))
-            .collect::<Vec<_>>()
-    };
-    let first = at("first_invocation").into_iter().reduce(f64::min);
-    let last = at("last_invocation").into_iter().reduce(f64::max);
-    matches!((first, last), (Some(f), Some(l)) if l - f >= 7.0)
+/// The first and last invocation of the data, from the Parquet statistics where the files
+/// have them (so without a scan).
+pub const SPAN_SQL: &str = "SELECT min(invoked_at), max(invoked_at) FROM invocations";
+
+/// Whether the data's first and last invocation (UTC microseconds, [`SPAN_SQL`]) fall on
+/// days a week or more apart: then the report has a trend page.
+pub fn spans_weeks(first_us: i64, last_us: i64) -> bool {
+    const MICROS_PER_DAY: i64 = 86_400_000_000;
+    last_us.div_euclid(MICROS_PER_DAY) - first_us.div_euclid(MICROS_PER_DAY) >= 7
 }
 
 /// The weeks in the table.
@@ -159,6 +158,16 @@ fn weekly_ratio(cells: &[CellTrend]) -> Vec<(f64, f64)> {
 mod tests {
     use super::*;
     use crate::data::Value;
+
+    #[test]
+    fn a_trend_needs_days_a_week_apart() {
+        let day = 86_400_000_000;
+        // From the last microsecond of a day to the first of the day a week later.
+        assert!(spans_weeks(day - 1, 7 * day));
+        assert!(!spans_weeks(day, 8 * day - 1));
+        assert!(!spans_weeks(0, 0));
+        assert!(spans_weeks(-7 * day, 0));
+    }
 
     fn table(rows: &[(&str, &str, &str, f64)]) -> Table {
         let columns = [
