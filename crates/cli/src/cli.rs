@@ -221,124 +221,133 @@ fn fraction(s: &str) -> Result<f64, String> {
     }
 }
 
+/// `collect --help`'s headings, in the order they are shown.
+const RUN: &str = "Run";
+const TARGET: &str = "Target (AWS or local)";
+const SELECTION: &str = "Selection (default: the whole matrix)";
+const LIMITS: &str = "Limits";
+const OUTPUT: &str = "Output";
+const LEDGER: &str = "Ledger (DynamoDB)";
+
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  lambench collect --local --test --yes                 # local emulator, no AWS account\n  lambench collect --balanced --dry-run                # plan, duration and cost on AWS\n  lambench collect --production --out s3://bucket/lambench --yes\n  lambench collect --resume 2026-11-30T10-00-00Z --out s3://bucket/lambench\n\nOn AWS, functions come from the CloudFormation stack infra/ deploys (--stack), credentials and\nregion from the AWS SDK chain. Every completed round of a cell is stored at once\n(run_id=<id>/<function>-<memory>-r<round>.parquet and manifest.json); Ctrl-C, a crash or expired\ncredentials lose only the rounds in progress, and --resume continues the run."
 )]
 pub struct CollectArgs {
     /// Mode from the matrix: 5 cold + 10 warm per cell (a smoke test with a first report).
-    #[arg(long, group = "mode")]
+    #[arg(help_heading = RUN, long, group = "mode")]
     pub test: bool,
     /// 50 cold + 200 warm per cell.
-    #[arg(long, group = "mode")]
+    #[arg(help_heading = RUN, long, group = "mode")]
     pub balanced: bool,
     /// 100 cold + 500 warm per cell.
-    #[arg(long, group = "mode")]
+    #[arg(help_heading = RUN, long, group = "mode")]
     pub production: bool,
 
     /// Continue a run that stopped (crash, Ctrl-C, expired credentials): its plan comes from
     /// run_id=<RUN_ID>/manifest.json under --out (seed included); completed rounds are skipped.
-    #[arg(long, value_name = "RUN_ID", group = "mode", conflicts_with_all = ["run_id", "dry_run", "seed"])]
+    #[arg(help_heading = RUN, long, value_name = "RUN_ID", group = "mode", conflicts_with_all = ["run_id", "dry_run", "seed"])]
     pub resume: Option<String>,
 
     /// Start the local emulator in-process and run against it.
-    #[arg(long, conflicts_with = "endpoint_url")]
+    #[arg(help_heading = TARGET, long, conflicts_with = "endpoint_url")]
     pub local: bool,
 
     /// A running Lambda-compatible endpoint (e.g. `lambench emulate`).
-    #[arg(long, value_name = "URL")]
+    #[arg(help_heading = TARGET, long, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
     /// CloudFormation stack to discover the functions from (default on AWS: the matrix's
     /// stack_name). Locally, functions come from the endpoint unless this is given.
-    #[arg(long, value_name = "NAME")]
+    #[arg(help_heading = TARGET, long, value_name = "NAME")]
     pub stack: Option<String>,
 
     /// Benchmark exactly these functions instead of discovering them (repeatable).
-    #[arg(long = "function", value_name = "NAME")]
+    #[arg(help_heading = TARGET, long = "function", value_name = "NAME")]
     pub functions: Vec<String>,
 
     /// AWS region (default: AWS_REGION / the profile's, else the matrix's default_region).
-    #[arg(long, value_name = "REGION")]
+    #[arg(help_heading = TARGET, long, value_name = "REGION")]
     pub region: Option<String>,
 
-    /// Folder or s3://bucket/prefix for run_id=<id>/*.parquet and manifest.json.
-    #[arg(long, default_value = "results", value_name = "DIR|S3_URL")]
-    pub out: String,
-
     /// Run id (default: the UTC start time).
-    #[arg(long, value_name = "RUN_ID")]
+    #[arg(help_heading = RUN, long, value_name = "RUN_ID")]
     pub run_id: Option<String>,
 
     /// Seed of the order in which each round visits the memory sizes (default: derived from
     /// the run id); recorded in the manifest, so --resume keeps the order.
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = RUN, long, value_name = "N")]
     pub seed: Option<u64>,
 
     /// Only these runtimes (repeatable): an id (python3.12), a language (rust, python,
     /// nodejs) or a short form (node22, py3.12); a value the matrix lacks lists the valid ones
-    #[arg(long = "runtime", value_name = "RUNTIME")]
+    #[arg(help_heading = SELECTION, long = "runtime", value_name = "RUNTIME")]
     pub runtimes: Vec<String>,
     /// Only these architectures (repeatable): arm64 (or aarch64), x86_64 (or amd64)
-    #[arg(long = "architecture", value_name = "ARCH")]
+    #[arg(help_heading = SELECTION, long = "architecture", value_name = "ARCH")]
     pub architectures: Vec<String>,
     /// Only these workloads (repeatable), as bench.toml names them
-    #[arg(long = "workload", value_name = "WORKLOAD")]
+    #[arg(help_heading = SELECTION, long = "workload", value_name = "WORKLOAD")]
     pub workloads: Vec<String>,
     /// Only these memory sizes in MB (repeatable), among the matrix's
-    #[arg(long = "memory", value_name = "MB")]
+    #[arg(help_heading = SELECTION, long = "memory", value_name = "MB")]
     pub memory: Vec<u32>,
 
     /// Invocations in flight across the run (default: 900 on AWS, leaving headroom in the
     /// account's 1,000; locally the number of CPU cores, so samples do not share a core).
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = LIMITS, long, value_name = "N")]
     pub concurrency: Option<u32>,
 
     /// Most invocations at once per function (cold batch size and warm environments); the
     /// budget is shared in proportion to each function's expected work.
-    #[arg(long, default_value_t = 100, value_name = "N")]
+    #[arg(help_heading = LIMITS, long, default_value_t = 100, value_name = "N")]
     pub parallelism: u32,
 
     /// Control-plane calls per second (Lambda's quota is 15 per account and region).
-    #[arg(long, default_value_t = 15.0, value_name = "PER_SECOND")]
+    #[arg(help_heading = LIMITS, long, default_value_t = 15.0, value_name = "PER_SECOND")]
     pub control_rate: f64,
 
-    /// DynamoDB ledger table (default on AWS: the matrix's ledger_table; locally: none).
-    #[arg(long, value_name = "TABLE", conflicts_with = "no_ledger")]
-    pub ledger_table: Option<String>,
-
-    /// Do not write the DynamoDB ledger.
-    #[arg(long)]
-    pub no_ledger: bool,
-
-    /// Days before ledger items expire (DynamoDB TTL on `expires_at`).
-    #[arg(long, default_value_t = lambench_collector::ledger::DEFAULT_TTL_DAYS, value_name = "DAYS")]
-    pub ledger_ttl_days: u32,
+    /// Folder or s3://bucket/prefix for run_id=<id>/*.parquet and manifest.json.
+    #[arg(help_heading = OUTPUT, long, default_value = "results", value_name = "DIR|S3_URL")]
+    pub out: String,
 
     /// Progress display: bars on a terminal, plain lines otherwise.
-    #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
+    #[arg(help_heading = OUTPUT, long, value_enum, default_value_t = ProgressArg::Auto)]
     pub progress: ProgressArg,
 
     /// Print the plan and exit.
-    #[arg(long)]
+    #[arg(help_heading = RUN, long)]
     pub dry_run: bool,
 
     /// Do not ask for confirmation.
-    #[arg(long)]
+    #[arg(help_heading = RUN, long)]
     pub yes: bool,
 
     /// Do not write the HTML report when the run completes.
-    #[arg(long)]
+    #[arg(help_heading = OUTPUT, long)]
     pub no_report: bool,
 
     /// Where the report of a completed run goes: DIR/<run_id>/index.html.
     #[arg(
+        help_heading = OUTPUT,
         long,
         default_value = "reports",
         value_name = "DIR",
         conflicts_with = "no_report"
     )]
     pub report_dir: PathBuf,
+
+    /// DynamoDB ledger table (default on AWS: the matrix's ledger_table; locally: none).
+    #[arg(help_heading = LEDGER, long, value_name = "TABLE", conflicts_with = "no_ledger")]
+    pub ledger_table: Option<String>,
+
+    /// Do not write the DynamoDB ledger.
+    #[arg(help_heading = LEDGER, long)]
+    pub no_ledger: bool,
+
+    /// Days before ledger items expire (DynamoDB TTL on `expires_at`).
+    #[arg(help_heading = LEDGER, long, default_value_t = lambench_collector::ledger::DEFAULT_TTL_DAYS, value_name = "DAYS")]
+    pub ledger_ttl_days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -425,5 +434,21 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_collect_option_has_a_help_line_under_a_heading() {
+        let cli = Cli::command();
+        let collect = cli.find_subcommand("collect").expect("collect");
+        let options: Vec<_> = collect.get_arguments().collect();
+        assert!(options.len() > 20, "{} options", options.len());
+        for option in options {
+            let name = option.get_id();
+            assert!(option.get_help().is_some(), "--{name} has no help line");
+            assert!(
+                option.get_help_heading().is_some(),
+                "--{name} has no heading"
+            );
+        }
     }
 }

@@ -154,6 +154,29 @@ fn collect_local_test_mode_then_analyze() {
 }
 
 #[test]
+fn collect_help_groups_its_options_under_headings() {
+    let help = succeed(lambench().args(["collect", "--help"]));
+    let at = |heading: &str| {
+        help.find(&format!("\n{heading}:\n"))
+            .unwrap_or_else(|| panic!("no heading {heading:?} in\n{help}"))
+    };
+    let order = [
+        at("Run"),
+        at("Target (AWS or local)"),
+        at("Selection (default: the whole matrix)"),
+        at("Limits"),
+        at("Output"),
+        at("Ledger (DynamoDB)"),
+    ];
+    assert!(order.is_sorted(), "headings out of order:\n{help}");
+    // Each option under its heading: --local under Target, --memory under Selection.
+    let local = help.find("--local").expect("--local");
+    let memory = help.find("--memory <MB>").expect("--memory");
+    assert!(order[1] < local && local < order[2], "{help}");
+    assert!(order[2] < memory && memory < order[3], "{help}");
+}
+
+#[test]
 fn collect_usage_errors() {
     lambench()
         .args(["collect", "--local", "--yes"])
