@@ -38,11 +38,22 @@ pub enum Command {
     Package(PackageArgs),
 }
 
+const ANALYZE_AFTER_HELP: &str = "\
+Examples:
+  lambench analyze --data results --sql queries/p99.sql
+  lambench analyze --data s3://my-bucket/lambench --run 2026-11-29T10-00-00Z --sql \
+    queries/arm_vs_x86.sql --format markdown
+  lambench analyze --query \"SELECT runtime, count(*) FROM invocations GROUP BY runtime\"
+
+The table is `invocations` (one row per invocation attempt, see docs/schema.md);
+`invocations_all_runs` ignores --run. lambench adds lambda_cost_usd, lambda_compute_cost_usd,
+lambda_monthly_cost_usd, gb_seconds, quantile_ci_lower and quantile_ci_upper to DataFusion's SQL.";
+
 #[derive(Debug, Args)]
 #[command(
     // One statement, from a file or the command line: a missing one names both options.
     group(ArgGroup::new("statement").required(true).args(["sql", "query"])),
-    after_help = "Examples:\n  lambench analyze --data results --sql queries/p99.sql\n  lambench analyze --data s3://my-bucket/lambench --run 2026-11-29T10-00-00Z --sql queries/arm_vs_x86.sql --format markdown\n  lambench analyze --query \"SELECT runtime, count(*) FROM invocations GROUP BY runtime\"\n\nThe table is `invocations` (one row per invocation attempt, see docs/schema.md);\n`invocations_all_runs` ignores --run. lambench adds lambda_cost_usd, lambda_compute_cost_usd,\nlambda_monthly_cost_usd, gb_seconds, quantile_ci_lower and quantile_ci_upper to DataFusion's SQL."
+    after_help = ANALYZE_AFTER_HELP
 )]
 pub struct AnalyzeArgs {
     /// Folder or s3://bucket/prefix holding run_id=<id>/*.parquet.
@@ -104,9 +115,14 @@ pub enum ImportCommand {
     LambdaPerf(LambdaPerfArgs),
 }
 
+const LAMBDA_PERF_AFTER_HELP: &str = "\
+Example:
+  lambench import lambda-perf ../shared/data/lambda-perf/*.json --out results
+  lambench analyze --data results --run lambda-perf --sql queries/cold_starts.sql";
+
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example:\n  lambench import lambda-perf ../shared/data/lambda-perf/*.json --out results\n  lambench analyze --data results --run lambda-perf --sql queries/cold_starts.sql"
+    after_help = LAMBDA_PERF_AFTER_HELP
 )]
 pub struct LambdaPerfArgs {
     /// Daily JSON files (data/YYYY-MM-DD.json in the lambda-perf repository).
@@ -122,9 +138,14 @@ pub struct LambdaPerfArgs {
     pub run_id: String,
 }
 
+const PACKAGE_AFTER_HELP: &str = "\
+Python and Node.js zips need nothing but the sources. Rust `bootstrap` binaries are built with
+cargo for this machine's architecture; the other architecture needs cargo-lambda and zig
+(`pip install ziglang cargo-lambda`), otherwise it is listed as skipped with that reason.";
+
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Python and Node.js zips need nothing but the sources. Rust `bootstrap` binaries are built with\ncargo for this machine's architecture; the other architecture needs cargo-lambda and zig\n(`pip install ziglang cargo-lambda`), otherwise it is listed as skipped with that reason."
+    after_help = PACKAGE_AFTER_HELP
 )]
 pub struct PackageArgs {
     /// Folder for <function>.zip and manifest.json.
@@ -154,9 +175,18 @@ pub enum ArchArg {
     All,
 }
 
+const EMULATE_AFTER_HELP: &str = "\
+Point any AWS SDK or the AWS CLI at it:
+  aws lambda invoke --endpoint-url http://127.0.0.1:PORT --function-name \
+    lambench-python3-11-x86_64-cpu-intensive \\
+    --cli-binary-format raw-in-base64-out --payload '{\"iterations\":1000}' --log-type Tail out.json
+
+Functions run only for the host architecture and the runtimes installed here (see --list).
+Rust handlers are taken from --rust-bins, else target/{handler,release,debug}.";
+
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Point any AWS SDK or the AWS CLI at it:\n  aws lambda invoke --endpoint-url http://127.0.0.1:PORT --function-name lambench-python3-11-x86_64-cpu-intensive \\\n    --cli-binary-format raw-in-base64-out --payload '{\"iterations\":1000}' --log-type Tail out.json\n\nFunctions run only for the host architecture and the runtimes installed here (see --list).\nRust handlers are taken from --rust-bins, else target/{handler,release,debug}."
+    after_help = EMULATE_AFTER_HELP
 )]
 pub struct EmulateArgs {
     /// Port on 127.0.0.1 (0 picks a free one; the port is printed).
@@ -229,9 +259,21 @@ const LIMITS: &str = "Limits";
 const OUTPUT: &str = "Output";
 const LEDGER: &str = "Ledger (DynamoDB)";
 
+const COLLECT_AFTER_HELP: &str = "\
+Examples:
+  lambench collect --local --test --yes                 # local emulator, no AWS account
+  lambench collect --balanced --dry-run                # plan, duration and cost on AWS
+  lambench collect --production --out s3://bucket/lambench --yes
+  lambench collect --resume 2026-11-30T10-00-00Z --out s3://bucket/lambench
+
+On AWS, functions come from the CloudFormation stack infra/ deploys (--stack), credentials and
+region from the AWS SDK chain. Every completed round of a cell is stored at once
+(run_id=<id>/<function>-<memory>-r<round>.parquet and manifest.json); Ctrl-C, a crash or expired
+credentials lose only the rounds in progress, and --resume continues the run.";
+
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  lambench collect --local --test --yes                 # local emulator, no AWS account\n  lambench collect --balanced --dry-run                # plan, duration and cost on AWS\n  lambench collect --production --out s3://bucket/lambench --yes\n  lambench collect --resume 2026-11-30T10-00-00Z --out s3://bucket/lambench\n\nOn AWS, functions come from the CloudFormation stack infra/ deploys (--stack), credentials and\nregion from the AWS SDK chain. Every completed round of a cell is stored at once\n(run_id=<id>/<function>-<memory>-r<round>.parquet and manifest.json); Ctrl-C, a crash or expired\ncredentials lose only the rounds in progress, and --resume continues the run."
+    after_help = COLLECT_AFTER_HELP
 )]
 pub struct CollectArgs {
     /// Mode from the matrix: 5 cold + 10 warm per cell (a smoke test with a first report).
@@ -357,9 +399,19 @@ pub enum ProgressArg {
     Lines,
 }
 
+const REPORT_AFTER_HELP: &str = "\
+Examples:
+  lambench report --data results --run 2026-11-30T10-00-00Z
+  lambench report --data s3://my-bucket/lambench --run new --baseline old --out site/
+  lambench report --data results --run lambda-perf        # imported cold-start data
+
+The site (index.html, one page per workload, quality.html, style.css, charts/*.svg and
+summary.json with every verdict) needs no JavaScript and no network: open it from disk or publish
+the folder as it is.";
+
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  lambench report --data results --run 2026-11-30T10-00-00Z\n  lambench report --data s3://my-bucket/lambench --run new --baseline old --out site/\n  lambench report --data results --run lambda-perf        # imported cold-start data\n\nThe site (index.html, one page per workload, quality.html, style.css, charts/*.svg and\nsummary.json with every verdict) needs no JavaScript and no network: open it from disk or publish\nthe folder as it is."
+    after_help = REPORT_AFTER_HELP
 )]
 pub struct ReportArgs {
     /// Folder or s3://bucket/prefix holding run_id=<id>/*.parquet.
