@@ -26,6 +26,7 @@ use lambench_analyzer::{Analyzer, Partition, PartitionError, SqlOrigin};
 use crate::data::{self, CellKey, Samples, Table};
 use crate::trend;
 
+mod per_cell;
 mod tables;
 mod weekly;
 use crate::error::{Error, Result};
@@ -34,7 +35,8 @@ use crate::error::{Error, Result};
 pub struct OnePass {
     /// As `samples.sql`'s rows, folded per cell.
     pub samples: BTreeMap<CellKey, Samples>,
-    /// `environments.sql`'s rows, in the schema of the view `environments`.
+    /// `environments.sql`'s rows, in the schema of the view `environments`, when asked for
+    /// ([`read_with_environments`]); else none.
     pub environments: Vec<RecordBatch>,
     /// `meta.sql`'s rows.
     pub meta: Table,
@@ -42,6 +44,10 @@ pub struct OnePass {
     pub errors: Table,
     /// `runtime_versions.sql`'s rows.
     pub versions: Table,
+    /// `quality.sql`'s rows (over `environments`).
+    pub quality: Table,
+    /// `cpu_models.sql`'s rows (over `environments`).
+    pub cpu_models: Table,
     /// `trend.sql`'s rows when the data spans weeks ([`trend::spans_weeks`]), else none.
     pub trend: Table,
 }
@@ -49,6 +55,16 @@ pub struct OnePass {
 /// Reads every attempt once (after `--run`'s filter) and folds it: each partition of the
 /// files on a task of its own (so on its own core), then the partial folds merged.
 pub async fn read(analyzer: &Analyzer) -> Result<OnePass> {
+    read_pass(analyzer, false).await
+}
+
+/// [`read`], with the `environments` view's rows too (which the report itself only needs
+/// summed, as [`OnePass::quality`] and [`OnePass::cpu_models`]).
+pub async fn read_with_environments(analyzer: &Analyzer) -> Result<OnePass> {
+    read_pass(analyzer, true).await
+}
+
+async fn read_pass(analyzer: &Analyzer, with_environments: bool) -> Result<OnePass> {
     let weekly = spans_weeks(analyzer).await?;
     let sql = format!("SELECT {} FROM invocations", COLUMNS.join(", "));
     let partitions = analyzer
@@ -77,8 +93,12 @@ pub async fn read(analyzer: &Analyzer) -> Result<OnePass> {
         });
     }
     let mut pass = pass.unwrap_or_default();
-    let schema = analyzer.schema_of(data::ENVIRONMENTS_VIEW).await?;
-    let environments = vec![pass.environments(schema)?];
+    let environments = if with_environments {
+        let schema = analyzer.schema_of(data::ENVIRONMENTS_VIEW).await?;
+        vec![pass.environments(schema)?]
+    } else {
+        Vec::new()
+    };
     let (meta, errors, versions) = (
         pass.tables.meta()?,
         pass.tables.errors(),
@@ -88,8 +108,11 @@ pub async fn read(analyzer: &Analyzer) -> Result<OnePass> {
         Some(weekly) => weekly.table(&pass.groups)?,
         None => Table::default(),
     };
+    let (quality, cpu_models) = (per_cell::quality(&pass), per_cell::cpu_models(&pass));
     Ok(OnePass {
         samples: pass.samples(),
+        quality,
+        cpu_models,
         environments,
         meta,
         errors,

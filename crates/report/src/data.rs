@@ -27,11 +27,14 @@ macro_rules! query {
 }
 
 pub const SAMPLES: Query = query!("queries/report/samples.sql");
+/// Computed from the pass's per-environment counts ([`crate::attempts`]); this file is its
+/// specification.
 pub const QUALITY: Query = query!("queries/report/quality.sql");
 /// Computed with the samples in one pass ([`crate::attempts`]); this file is its specification.
 pub const ENVIRONMENTS: Query = query!("queries/report/environments.sql");
 /// The view `quality.sql` and `cpu_models.sql` read (registered by the analyzer).
 pub const ENVIRONMENTS_VIEW: &str = lambench_analyzer::ENVIRONMENTS_VIEW;
+/// Computed like [`QUALITY`].
 pub const CPU_MODELS: Query = query!("queries/report/cpu_models.sql");
 pub const META: Query = query!("queries/report/meta.sql");
 pub const VERSIONS: Query = query!("queries/report/runtime_versions.sql");

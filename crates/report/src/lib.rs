@@ -68,12 +68,9 @@ struct Figure {
 /// Builds the report for `opts.run` at `location` into `opts.out`.
 pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Built> {
     let analyzer = Analyzer::open(location, opts.run.as_deref()).await?;
-    // One pass over every attempt gives the samples, the per-environment counts that the
-    // quality and CPU tables sum, and the small tables (meta, errors, runtime versions).
+    // One pass over every attempt gives the samples, the quality and CPU tables (sums of the
+    // per-environment counts), the small tables (meta, errors, runtime versions) and the trend.
     let pass = attempts::read(&analyzer).await?;
-    analyzer
-        .replace_view(data::ENVIRONMENTS_VIEW, pass.environments)
-        .await?;
     let (samples, meta, errors, versions, trend_table) = (
         pass.samples,
         pass.meta,
@@ -81,11 +78,12 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         pass.versions,
         pass.trend,
     );
+    let (quality_table, cpu_models) = (pass.quality, pass.cpu_models);
     if samples.is_empty() {
         return Err(Error::NoSamples);
     }
     let region = price_region(opts, &meta);
-    // The statistics run on their own threads while the engine sums the per-environment counts.
+    // The statistics run on threads of their own (one per core, `analysis::findings`).
     let statistics = {
         let (rule, region) = (opts.rule, region.clone());
         tokio::task::spawn_blocking(move || {
@@ -93,10 +91,6 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
             (samples, found)
         })
     };
-    let (quality_table, cpu_models) = futures::try_join!(
-        data::table(&analyzer, data::QUALITY),
-        data::table(&analyzer, data::CPU_MODELS),
-    )?;
     let (samples, (findings, units)) = match statistics.await {
         Ok(done) => done,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),

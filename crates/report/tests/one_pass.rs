@@ -156,7 +156,33 @@ async fn the_one_pass_gives_exactly_the_rows_of_the_files_it_replaces() {
         small_sql.push(data::table(&analyzer, q).await.expect("query"));
     }
 
-    let pass = attempts::read(&analyzer).await.expect("one pass");
+    let cpu_models_sql = sorted_rows(&analyzer, data::CPU_MODELS.sql).await;
+    let pass = attempts::read_with_environments(&analyzer)
+        .await
+        .expect("one pass");
+    assert!(
+        quality_sql.len() > 200,
+        "{} quality rows",
+        quality_sql.len()
+    );
+    assert!(
+        cpu_models_sql.len() > 1,
+        "{} CPU rows",
+        cpu_models_sql.len()
+    );
+    // The quality page's tables, computed from the pass's entries, as the files give them
+    // (quality.sql in its order; cpu_models.sql's order leaves ties, so both sorted).
+    let quality = data::table(&analyzer, data::QUALITY)
+        .await
+        .expect("quality.sql");
+    assert_eq!(pass.quality.columns, quality.columns);
+    assert_eq!(pass.quality.rows, quality.rows);
+    let text_rows = |t: &data::Table| {
+        let mut rows: Vec<String> = t.rows.iter().map(|r| format!("{r:?}")).collect();
+        rows.sort();
+        rows
+    };
+    assert_eq!(text_rows(&pass.cpu_models), cpu_models_sql);
     for (q, (sql, folded)) in small.iter().zip(small_sql.iter().zip([
         &pass.meta,
         &pass.errors,
