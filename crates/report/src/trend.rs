@@ -54,8 +54,8 @@ pub const SPAN_SQL: &str = "SELECT min(invoked_at), max(invoked_at) FROM invocat
 /// Whether the data's first and last invocation (UTC microseconds, [`SPAN_SQL`]) fall on
 /// days a week or more apart: then the report has a trend page.
 pub fn spans_weeks(first_us: i64, last_us: i64) -> bool {
-    const MICROS_PER_DAY: i64 = 86_400_000_000;
-    last_us.div_euclid(MICROS_PER_DAY) - first_us.div_euclid(MICROS_PER_DAY) >= 7
+    use crate::attempts::day;
+    day(last_us) - day(first_us) >= 7
 }
 
 /// The weeks in the table.

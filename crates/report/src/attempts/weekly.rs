@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use foldhash::fast::FixedState;
 use lambench_model::stats::quantiles_unsorted;
 
-use super::Group;
 use super::tables::{round_3, table, timestamp};
+use super::{Group, MICROS_PER_DAY, day};
 use crate::data::{self, Table, Value};
 use crate::error::Result;
 
@@ -233,13 +233,11 @@ fn row(c: &Cell, metric: &str, week: String, values: &mut [f64]) -> Vec<Value> {
     ]
 }
 
-const MICROS_PER_DAY: i64 = 86_400_000_000;
-
 /// `date_trunc('week', t)` of a UTC timestamp in microseconds, as a day number: its Monday
 /// (1970-01-01 was a Thursday).
 fn monday(us: i64) -> i32 {
-    let day = us.div_euclid(MICROS_PER_DAY);
-    (day - (day + 3).rem_euclid(7)) as i32
+    let day = day(us);
+    day - (day + 3).rem_euclid(7)
 }
 
 #[cfg(test)]
