@@ -2,11 +2,17 @@
 //! geometric means over environments (this run / the baseline), judged four ways against the
 //! practical margin with the Benjamini–Hochberg correction over all of the report's baseline
 //! comparisons.
-//! Rounds are not strata here: the two runs did not run side by side.
+//!
+//! Rounds are not strata here (the two runs did not run side by side) but the units: each
+//! round's geometric mean is one unit, when both runs have at least [`MIN_UNITS`] rounds (for
+//! imports, UTC days). The environments of one round ran at the same time and share its
+//! conditions, so they are not independent draws from their run. Counted as such, two
+//! identical local runs collected side by side flagged a Python "regression" (1.26, interval
+//! 1.14-1.39) in 1 of 29 pairs; docs/methodology.md, "Baselines across time", has the measurements.
 
 use std::collections::BTreeMap;
 
-use lambench_model::stats::contrast::{self, Scale, Unit};
+use lambench_model::stats::contrast::{self, MIN_UNITS, Scale, Unit};
 use lambench_model::stats::verdict::{Judgement, Outcome, Rule};
 use serde::Serialize;
 
@@ -27,6 +33,9 @@ pub struct Change {
     /// This run over the baseline: above 1 is slower.
     pub ratio: Option<Est>,
     pub judgement: Option<Judgement>,
+    /// What the interval's units are (`judgement.units` counts them): `round` (a round's, or an
+    /// import's day's, geometric mean) or `environment` (fewer than [`MIN_UNITS`] rounds a side).
+    pub unit: &'static str,
     /// `regression`, `improvement`, `equivalent`, `inconclusive` or `not enough data`.
     pub flag: &'static str,
 }
@@ -42,6 +51,22 @@ pub fn flag(j: Option<&Judgement>) -> &'static str {
     }
 }
 
+/// Each stratum's geometric mean as one unit (values must be positive, as durations are).
+fn by_stratum(units: &[Unit]) -> Vec<Unit> {
+    let mut logs: BTreeMap<Option<i32>, (f64, usize)> = BTreeMap::new();
+    for u in units.iter().filter(|u| u.value > 0.0) {
+        let (sum, n) = logs.entry(u.stratum).or_default();
+        *sum += u.value.ln();
+        *n += 1;
+    }
+    logs.into_values()
+        .map(|(sum, n)| Unit {
+            stratum: None,
+            value: (sum / n as f64).exp(),
+        })
+        .collect()
+}
+
 fn unstratified(units: &[Unit]) -> Vec<Unit> {
     units
         .iter()
@@ -50,6 +75,17 @@ fn unstratified(units: &[Unit]) -> Vec<Unit> {
             ..*u
         })
         .collect()
+}
+
+/// The units both runs are compared on, and what they are (see the module's comment).
+fn comparable(current: &[Unit], baseline: &[Unit]) -> (Vec<Unit>, Vec<Unit>, &'static str) {
+    let rounded = |u: &[Unit]| u.iter().all(|u| u.stratum.is_some());
+    let (cur, base) = (by_stratum(current), by_stratum(baseline));
+    if rounded(current) && rounded(baseline) && cur.len() >= MIN_UNITS && base.len() >= MIN_UNITS {
+        (cur, base, "round")
+    } else {
+        (unstratified(current), unstratified(baseline), "environment")
+    }
 }
 
 fn geometric_mean(units: &[Unit]) -> Option<f64> {
@@ -74,11 +110,8 @@ pub fn changes(
             if cur.warm.is_empty() || base.warm.is_empty() {
                 return None;
             }
-            let c = contrast::contrast(
-                &unstratified(&cur.warm),
-                &unstratified(&base.warm),
-                Scale::Log,
-            );
+            let (cur_units, base_units, unit) = comparable(&cur.warm, &base.warm);
+            let c = contrast::contrast(&cur_units, &base_units, Scale::Log);
             Some(Change {
                 workload: k.workload.clone(),
                 runtime: k.runtime.clone(),
@@ -89,6 +122,7 @@ pub fn changes(
                 current_ms: geometric_mean(&cur.warm),
                 ratio: None,
                 judgement: rule.judge(c.as_ref()),
+                unit,
                 flag: "",
             })
         })
@@ -141,5 +175,59 @@ mod tests {
         assert_eq!(changes[1].flag, "equivalent", "{:?}", changes[1]);
         let same = super::changes(&base, &base, &rule);
         assert!(same.iter().all(|c| c.flag == "equivalent"), "{same:?}");
+    }
+
+    /// Two environments per round, alike within a round: `per_round[r]` is round r's value.
+    fn rounds(per_round: &[f64]) -> CellUnits {
+        CellUnits {
+            warm: per_round
+                .iter()
+                .enumerate()
+                .flat_map(|(r, &v)| {
+                    [0.999, 1.001].map(|j| Unit {
+                        stratum: Some(r as i32 + 1),
+                        value: v * j,
+                    })
+                })
+                .collect(),
+            ..CellUnits::default()
+        }
+    }
+
+    #[test]
+    fn a_shift_shared_by_one_round_is_not_a_regression() {
+        let rule = Rule::default();
+        let base = rounds(&[100.0, 101.0, 99.0, 100.0]);
+        let current = rounds(&[118.0, 118.0, 118.0, 100.0]);
+        let [change] = changes(
+            &BTreeMap::from([(key(128), current.clone())]),
+            &BTreeMap::from([(key(128), base.clone())]),
+            &rule,
+        )
+        .try_into()
+        .unwrap();
+        assert_eq!((change.unit, change.flag), ("round", "inconclusive"));
+        assert_eq!(change.judgement.unwrap().units, [4, 4]);
+        // Counted environment by environment, the same data is a regression: the pairs of a
+        // round would be eight independent draws.
+        let by_environment = contrast::contrast(
+            &unstratified(&current.warm),
+            &unstratified(&base.warm),
+            Scale::Log,
+        );
+        assert_eq!(
+            flag(rule.judge(by_environment.as_ref()).as_ref()),
+            "regression"
+        );
+    }
+
+    #[test]
+    fn fewer_than_three_rounds_a_side_leaves_the_environments_as_units() {
+        let rule = Rule::default();
+        let base = BTreeMap::from([(key(128), rounds(&[100.0, 100.0]))]);
+        let current = BTreeMap::from([(key(128), rounds(&[130.0, 131.0]))]);
+        let [change] = changes(&current, &base, &rule).try_into().unwrap();
+        assert_eq!((change.unit, change.flag), ("environment", "regression"));
+        assert_eq!(change.judgement.unwrap().units, [4, 4]);
     }
 }

@@ -58,6 +58,9 @@ pub struct Entry {
     pub environments: Option<[usize; 2]>,
     /// Whether rounds were strata.
     pub stratified: Option<bool>,
+    /// For a baseline comparison, what `environments` counts: `round` (each round's geometric
+    /// mean is a unit) or `environment`; `None` for the arm64/x86_64 verdicts.
+    pub unit: Option<&'static str>,
 }
 
 fn code(label: &str) -> String {
@@ -92,6 +95,7 @@ impl Summary {
             verdict: code(label),
             environments: j.map(|j| j.units),
             stratified: j.map(|j| j.stratified),
+            unit: None,
         };
         let mut verdicts = Vec::new();
         for c in &f.comparisons {
@@ -148,6 +152,7 @@ impl Summary {
                     c.flag,
                 );
                 e.architecture = format!("{}: current/baseline", c.architecture);
+                e.unit = Some(c.unit);
                 e
             })
             .collect();

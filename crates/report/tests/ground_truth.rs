@@ -22,6 +22,7 @@ use lambench_model::stats::contrast::{self, Scale, Unit};
 use lambench_model::stats::verdict::Rule;
 use lambench_model::stats::{quantile_ci, quantile_sorted};
 use lambench_report::analysis::{self, Findings};
+use lambench_report::baseline;
 use lambench_report::data::{CellKey, Samples};
 
 const RUNTIMES: [&str; 7] = [
@@ -64,10 +65,24 @@ impl Gen {
     /// One cell: `ENVIRONMENTS` environments (spread over the rounds), each with its own speed,
     /// sharing `WARM` warm samples; `COLD` cold starts.
     fn cell(&mut self, base_ms: f64, arm_factor: f64, env_prefix: &str) -> Samples {
+        self.cell_in_rounds(base_ms, arm_factor, env_prefix, 0.0)
+    }
+
+    /// [`Gen::cell`] whose rounds each also share a speed, of spread `round_sd` on the log.
+    fn cell_in_rounds(
+        &mut self,
+        base_ms: f64,
+        arm_factor: f64,
+        env_prefix: &str,
+        round_sd: f64,
+    ) -> Samples {
         let mut s = Samples::default();
         let base = base_ms * arm_factor;
+        let rounds: Vec<f64> = (0..ROUNDS)
+            .map(|_| (round_sd * self.normal()).exp())
+            .collect();
         let speeds: Vec<f64> = (0..ENVIRONMENTS)
-            .map(|_| (ENV_SD * self.normal()).exp())
+            .map(|env| rounds[(env % ROUNDS) as usize] * (ENV_SD * self.normal()).exp())
             .collect();
         for i in 0..WARM {
             let env = i % ENVIRONMENTS;
@@ -258,6 +273,82 @@ fn environment_level_intervals_keep_their_coverage() {
     assert!(
         inv < 0.8,
         "the clustering this guards against is real here: {inv}"
+    );
+}
+
+/// `trials` baseline comparisons of one cell, the current run `factor` times the baseline's
+/// duration, rounds sharing a speed of spread `round_sd`: how often the 95% interval held the
+/// true ratio, and how often the flag was `flag`, with rounds as units (as `--baseline` does)
+/// and with environments as units.
+fn baseline_trials(seed: u64, factor: f64, round_sd: f64, flag: &str) -> [[f64; 2]; 2] {
+    let (mut g, trials, rule) = (Gen(SplitMix64::new(seed)), 400, Rule::default());
+    let key = CellKey {
+        workload: "w".into(),
+        runtime: "r".into(),
+        package: "zip".into(),
+        memory_mb: 1024,
+        architecture: "arm64".into(),
+    };
+    let (mut covered, mut flagged) = ([0_u32; 2], [0_u32; 2]);
+    for _ in 0..trials {
+        let mut run = |factor| {
+            let cell = g.cell_in_rounds(100.0 * factor, 1.0, "e", round_sd);
+            BTreeMap::from([(key.clone(), analysis::units(&key, &cell, "us-east-1"))])
+        };
+        let (current, base) = (run(factor), run(1.0));
+        let [change] = baseline::changes(&current, &base, &rule)
+            .try_into()
+            .unwrap();
+        assert_eq!(change.unit, "round");
+        let pooled = |m: &BTreeMap<CellKey, analysis::CellUnits>| -> Vec<Unit> {
+            let each = m[&key].warm.iter();
+            each.map(|u| Unit {
+                stratum: None,
+                ..*u
+            })
+            .collect()
+        };
+        let by_environment = contrast::contrast(&pooled(&current), &pooled(&base), Scale::Log);
+        for (i, j) in [change.judgement, rule.judge(by_environment.as_ref())]
+            .iter()
+            .enumerate()
+        {
+            let j = j.as_ref().expect("enough units");
+            covered[i] += u32::from(j.ci_low <= factor && factor <= j.ci_high);
+            flagged[i] += u32::from(baseline::flag(Some(j)) == flag);
+        }
+    }
+    let share = |n: [u32; 2]| n.map(|n| f64::from(n) * 100.0 / f64::from(trials));
+    [share(covered), share(flagged)]
+}
+
+/// Baseline comparisons (10 environments in 3 rounds a run) whose rounds each share a speed
+/// (spread 5%: a busy minute of the machine, a slower hour of the region): with each round's
+/// geometric mean as a unit the interval keeps its coverage and an A/A pair is not flagged; with
+/// the environments as units it is not, and is. Without such drift a 15% regression is found.
+#[test]
+fn baseline_intervals_count_rounds_not_environments() {
+    let [covered, flagged] = baseline_trials(11, 1.0, 0.05, "regression");
+    let [_, improved] = baseline_trials(11, 1.0, 0.05, "improvement");
+    let [_, found] = baseline_trials(12, 1.15, 0.0, "regression");
+    let [_, found_drifting] = baseline_trials(12, 1.15, 0.05, "regression");
+    println!(
+        "baselines, 400 trials each, rounds as units | environments as units: A/A with 5% round-to-round variation: the 95% interval covered 1.00 in {:.1}% | {:.1}%, a change flagged in {:.1}% | {:.1}%; a 15% regression found in {:.1}% | {:.1}% without that variation, {:.1}% | {:.1}% with it",
+        covered[0],
+        covered[1],
+        flagged[0] + improved[0],
+        flagged[1] + improved[1],
+        found[0],
+        found[1],
+        found_drifting[0],
+        found_drifting[1]
+    );
+    assert!(covered[0] >= 93.0, "{covered:?}");
+    assert!(flagged[0] + improved[0] <= 2.5, "{flagged:?} {improved:?}");
+    assert!(found[0] >= 90.0, "{found:?}");
+    assert!(
+        covered[1] < 85.0,
+        "the correlation within a round this guards against is real here: {covered:?}"
     );
 }
 
