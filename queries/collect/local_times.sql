@@ -1,5 +1,6 @@
--- The local emulator's times on this machine: per function, memory size and kind of start, the
--- median client-side milliseconds of its earlier successful local runs in this folder.
+-- local_times.sql: the local emulator's times on this machine: per function, memory size and
+-- kind of start, the median client-side milliseconds of its earlier successful local runs in
+-- this folder.
 -- `lambench collect --local` estimates its own duration from these medians (cells never run
 -- here are modelled). A warm-up is an environment's first invocation, so a cold start.
 -- Every local run in the folder is taken to be this machine's (one machine per folder).

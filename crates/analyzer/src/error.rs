@@ -40,6 +40,10 @@ pub enum Error {
         operators: usize,
         limit: usize,
     },
+    #[error(
+        "{arg}: no such file, and no query of that name in queries/; the built-in queries: {names} (`lambench queries` describes them)"
+    )]
+    UnknownQuery { arg: String, names: String },
     #[error("SQL error in {origin}: {message}")]
     Sql { origin: String, message: String },
     #[error("query failed: {message}{hint}")]

@@ -9,6 +9,7 @@
 mod error;
 pub mod import;
 pub mod output;
+pub mod queries;
 mod session;
 pub mod source;
 mod sql_limits;

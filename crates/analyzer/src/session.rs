@@ -27,7 +27,7 @@ pub const ALL_RUNS_TABLE: &str = "invocations_all_runs";
 /// Per (cell, execution environment, round, CPU) counts of `invocations`, as a view.
 pub const ENVIRONMENTS_VIEW: &str = "environments";
 /// The view's query, in one home with the report's other queries.
-const ENVIRONMENTS_SQL: &str = include_str!("../../../queries/report/environments.sql");
+const ENVIRONMENTS_SQL: &str = crate::queries::report::ENVIRONMENTS.sql;
 
 /// Where a SQL text came from, for error messages.
 #[derive(Debug, Clone)]
@@ -93,7 +93,8 @@ pub struct PartitionError(DataFusionError);
 /// A DataFusion session over one data location.
 pub struct Analyzer {
     ctx: SessionContext,
-    location: DataLocation,
+    /// `None` for a session without data ([`Analyzer::without_data`]).
+    location: Option<DataLocation>,
 }
 
 impl Analyzer {
@@ -175,8 +176,33 @@ impl Analyzer {
             .map_err(|e| execution_error(&e))?;
         Ok(Analyzer {
             ctx,
-            location: location.clone(),
+            location: Some(location.clone()),
         })
+    }
+
+    /// A session with lambench's SQL functions and no table, for statements that read none
+    /// (`SELECT lambda_cost_usd('arm64', 1024, 100)`), as datafusion-cli runs them: no data
+    /// location is needed.
+    pub fn without_data() -> Analyzer {
+        let ctx = SessionContext::new();
+        udf::register_all(&ctx);
+        Analyzer {
+            ctx,
+            location: None,
+        }
+    }
+
+    /// Whether a statement reads a table (or view); `true` when it does not parse, so that
+    /// opening the data and planning report what is wrong in the usual order.
+    pub fn reads_tables(sql: &str) -> bool {
+        let state = SessionContext::new().state();
+        let dialect = state.config().options().sql_parser.dialect;
+        match state.sql_to_statement(sql, &dialect) {
+            Ok(statement) => state
+                .resolve_table_references(&statement)
+                .map_or(true, |tables| !tables.is_empty()),
+            Err(_) => true,
+        }
     }
 
     /// Plans and runs one SQL statement.
@@ -289,7 +315,10 @@ impl Analyzer {
         if hint.is_empty() {
             return Error::Execution { message, hint };
         }
-        let bad = self.location.corrupt_files().await;
+        let Some(location) = &self.location else {
+            return Error::Execution { message, hint };
+        };
+        let bad = location.corrupt_files().await;
         if bad.is_empty() {
             return Error::Execution { message, hint };
         }
@@ -298,7 +327,7 @@ impl Analyzer {
             message,
             hint: format!(
                 "\nhint: these files under {} are not valid Parquet (truncated, or not Parquet at all); remove them or re-create them with `lambench collect`/`lambench import`:\n{}",
-                self.location.display,
+                location.display,
                 files.join("\n")
             ),
         }

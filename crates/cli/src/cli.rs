@@ -6,9 +6,12 @@ use std::path::PathBuf;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use lambench_analyzer::output::Format;
 
+/// The version, with the commit built from when built in a git checkout (build.rs).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("LAMBENCH_COMMIT"));
+
 /// ARM64 (Graviton) vs x86_64 on AWS Lambda: speed and price, per runtime, workload and memory.
 #[derive(Debug, Parser)]
-#[command(name = "lambench", version, about, long_about = None, propagate_version = true)]
+#[command(name = "lambench", version = VERSION, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// Benchmark matrix file (default: the bench.toml built into this binary).
     #[arg(long, global = true, env = "LAMBENCH_MATRIX", value_name = "FILE")]
@@ -36,14 +39,64 @@ pub enum Command {
     /// Build the deployment zip of every function (handlers/), for the architectures this
     /// machine can build, plus dist/manifest.json.
     Package(PackageArgs),
+    /// List the built-in queries (queries/*.sql) with what each answers, or print one.
+    Queries(QueriesArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one per command into a folder.
+    Man(ManArgs),
+}
+
+const COMPLETIONS_AFTER_HELP: &str = "\
+Examples:
+  lambench completions bash > ~/.local/share/bash-completion/completions/lambench
+  lambench completions zsh > \"${fpath[1]}/_lambench\"
+  lambench completions fish > ~/.config/fish/completions/lambench.fish";
+
+#[derive(Debug, Args)]
+#[command(after_help = COMPLETIONS_AFTER_HELP)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+const MAN_AFTER_HELP: &str = "\
+Examples:
+  lambench man | man -l -
+  lambench man --out ~/.local/share/man/man1     lambench.1, lambench-analyze.1, ...";
+
+#[derive(Debug, Args)]
+#[command(after_help = MAN_AFTER_HELP)]
+pub struct ManArgs {
+    /// Write lambench.1 and one page per command (lambench-analyze.1, ...) into this folder
+    /// (created if missing) instead of printing lambench.1.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+const QUERIES_AFTER_HELP: &str = "\
+Examples:
+  lambench queries                 what each query answers
+  lambench queries p99             its SQL, to read or to copy and change
+  lambench analyze --sql p99       run it (from any directory; a file of that path wins)";
+
+#[derive(Debug, Args)]
+#[command(after_help = QUERIES_AFTER_HELP)]
+pub struct QueriesArgs {
+    /// Print this query's SQL (`p99`, `report/samples`, `queries/p99.sql`, ...).
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
 }
 
 const ANALYZE_AFTER_HELP: &str = "\
 Examples:
-  lambench analyze --data results --sql queries/p99.sql
-  lambench analyze --data s3://my-bucket/lambench --run 2026-11-29T10-00-00Z --sql \
-    queries/arm_vs_x86.sql --format markdown
+  lambench analyze --data results --sql p99
+  lambench analyze --data s3://my-bucket/lambench --run 2026-11-29T10-00-00Z --sql arm_vs_x86 \
+    --format markdown
+  lambench analyze --sql my-copy-of-p99.sql
   lambench analyze --query \"SELECT runtime, count(*) FROM invocations GROUP BY runtime\"
+  lambench analyze --query \"SELECT lambda_cost_usd('arm64', 1024, 100)\"    (no data needed)
 
 The table is `invocations` (one row per invocation attempt, see docs/schema.md);
 `invocations_all_runs` ignores --run. lambench adds lambda_cost_usd, lambda_compute_cost_usd,
@@ -69,8 +122,9 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "RUN_ID")]
     pub run: Option<String>,
 
-    /// SQL file with one statement.
-    #[arg(long, value_name = "FILE")]
+    /// SQL file with one statement, or a built-in query's name (`p99`, `arm_vs_x86`, ...:
+    /// `lambench queries` lists them), which works from any directory.
+    #[arg(long, visible_alias = "query-file", value_name = "FILE|NAME")]
     pub sql: Option<PathBuf>,
 
     /// SQL text with one statement.
@@ -118,7 +172,7 @@ pub enum ImportCommand {
 const LAMBDA_PERF_AFTER_HELP: &str = "\
 Example:
   lambench import lambda-perf ../shared/data/lambda-perf/*.json --out results
-  lambench analyze --data results --run lambda-perf --sql queries/cold_starts.sql";
+  lambench analyze --data results --run lambda-perf --sql cold_starts";
 
 #[derive(Debug, Args)]
 #[command(

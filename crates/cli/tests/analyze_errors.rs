@@ -30,7 +30,7 @@ fn missing_data_folder() {
     let missing = std::path::Path::new("/nonexistent/lambench");
     fails(
         missing,
-        &["--query", "SELECT 1"],
+        &["--query", "SELECT count(*) FROM invocations"],
         &["/nonexistent/lambench does not exist", "lambench collect"],
     );
 }
@@ -40,7 +40,7 @@ fn empty_data_folder() {
     let dir = tempfile::tempdir().unwrap();
     fails(
         dir.path(),
-        &["--query", "SELECT 1"],
+        &["--query", "SELECT count(*) FROM invocations"],
         &["no .parquet files under"],
     );
 }
@@ -87,7 +87,7 @@ fn no_statement_names_both_options() {
         .args(["analyze", "--data", dir.path().to_str().unwrap()])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--sql <FILE>"))
+        .stderr(predicate::str::contains("--sql <FILE|NAME>"))
         .stderr(predicate::str::contains("--query <SQL>"));
     lambench()
         .args(["analyze", "--data", dir.path().to_str().unwrap()])
@@ -113,14 +113,20 @@ fn missing_sql_file() {
     fails(
         dir.path(),
         &["--sql", "queries/nope.sql"],
-        &["cannot read queries/nope.sql"],
+        &["queries/nope.sql: no such file, and no query of that name"],
     );
     // The reason once, not again as a "caused by" line.
     lambench()
         .args(["analyze", "--data", dir.path().to_str().unwrap()])
         .args(["--sql", "queries/nope.sql"])
         .assert()
-        .stderr(predicate::str::contains("No such file").count(1));
+        .stderr(predicate::str::contains("no such file").count(1));
+    // A path that exists but cannot be read as text is that error, not a query name.
+    fails(
+        dir.path(),
+        &["--sql", "queries"],
+        &["cannot read queries: Is a directory"],
+    );
 }
 
 #[test]
@@ -128,7 +134,12 @@ fn unknown_run_lists_the_runs() {
     let dir = fixture();
     fails(
         dir.path(),
-        &["--run", "nope", "--query", "SELECT 1"],
+        &[
+            "--run",
+            "nope",
+            "--query",
+            "SELECT count(*) FROM invocations",
+        ],
         &["no run \"nope\"", "fixture-run, other-run"],
     );
 }

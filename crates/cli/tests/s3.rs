@@ -50,7 +50,7 @@ for base, _, files in os.walk(root):
         "--data",
         "s3://results/nothing-here",
         "--query",
-        "SELECT 1",
+        "SELECT count(*) FROM invocations",
     ]);
     missing.assert().code(2).stderr(predicate::str::contains(
         "no .parquet files under s3://results/nothing-here",

@@ -10,40 +10,17 @@ use lambench_analyzer::{Analyzer, SqlOrigin};
 
 use crate::error::{Error, Result};
 
-/// A query the report runs: its path in the repository and its text.
-#[derive(Debug, Clone, Copy)]
-pub struct Query {
-    pub path: &'static str,
-    pub sql: &'static str,
-}
-
-macro_rules! query {
-    ($path:literal) => {
-        Query {
-            path: $path,
-            sql: include_str!(concat!("../../../", $path)),
-        }
-    };
-}
-
-pub const SAMPLES: Query = query!("queries/report/samples.sql");
-/// Computed from the pass's per-environment counts ([`crate::attempts`]); this file is its
-/// specification.
-pub const QUALITY: Query = query!("queries/report/quality.sql");
-/// Computed with the samples in one pass ([`crate::attempts`]); this file is its specification.
-pub const ENVIRONMENTS: Query = query!("queries/report/environments.sql");
+/// The queries the report runs or cites (`queries/`, built in by the analyzer). `SAMPLES`,
+/// `QUALITY`, `ENVIRONMENTS`, `CPU_MODELS` and `TREND` are computed in one pass
+/// ([`crate::attempts`]), which `tests/one_pass.rs` checks against them: the files are its
+/// specification. `P99` is cited, not run: the per-cell percentiles the report computes are
+/// what it gives.
+pub use lambench_analyzer::queries::report::{
+    CPU_MODELS, ENVIRONMENTS, META, QUALITY, RUNTIME_VERSIONS as VERSIONS, SAMPLES, TREND,
+};
+pub use lambench_analyzer::queries::{COST_PER_MILLION as COST, ERRORS, P99, Query};
 /// The view `quality.sql` and `cpu_models.sql` read (registered by the analyzer).
 pub const ENVIRONMENTS_VIEW: &str = lambench_analyzer::ENVIRONMENTS_VIEW;
-/// Computed like [`QUALITY`].
-pub const CPU_MODELS: Query = query!("queries/report/cpu_models.sql");
-pub const META: Query = query!("queries/report/meta.sql");
-pub const VERSIONS: Query = query!("queries/report/runtime_versions.sql");
-/// Computed in the same pass ([`crate::attempts`]); this file is its specification.
-pub const TREND: Query = query!("queries/report/trend.sql");
-pub const ERRORS: Query = query!("queries/errors.sql");
-pub const COST: Query = query!("queries/cost_per_million.sql");
-/// Cited, not run: the per-cell percentiles the report computes are what it gives.
-pub const P99: Query = query!("queries/p99.sql");
 
 /// A cell: workload, runtime, package type, memory size, architecture (in the order pages are
 /// laid out). Zip and container-image functions start differently, so they are never pooled.

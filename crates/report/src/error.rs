@@ -19,9 +19,7 @@ pub enum Error {
         path: String,
         source: std::io::Error,
     },
-    #[error(
-        "no successful samples to report on; check `lambench analyze --sql queries/errors.sql`"
-    )]
+    #[error("no successful samples to report on; check `lambench analyze --sql errors`")]
     NoSamples,
     #[error("the report was cancelled before it finished ({0}); run the command again")]
     Interrupted(String),

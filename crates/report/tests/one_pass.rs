@@ -121,6 +121,7 @@ async fn sorted_rows(analyzer: &Analyzer, sql: &'static str) -> Vec<String> {
     let table = data::table(
         analyzer,
         data::Query {
+            name: "(test)",
             path: "(test)",
             sql,
         },

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Context;
 use lambench_analyzer::output::{self, Format};
-use lambench_analyzer::{Analyzer, DataLocation, SqlOrigin};
+use lambench_analyzer::{Analyzer, DataLocation, SqlOrigin, queries};
 
 use super::UsageError;
 use crate::cli::AnalyzeArgs;
@@ -17,23 +17,26 @@ pub async fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
         );
     }
     let (sql, origin) = match (&args.sql, &args.query) {
-        (Some(path), _) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|reason| lambench_analyzer::Error::Io {
-                    path: path.display().to_string(),
-                    reason,
-                })?;
-            (text, SqlOrigin::File(path.display().to_string()))
-        }
+        (Some(arg), _) => queries::statement(arg)?,
         (None, Some(q)) => (q.clone(), SqlOrigin::Inline),
         (None, None) => return Err(UsageError("give --sql FILE or --query SQL".into()).into()),
     };
-    let location = DataLocation::resolve(&args.data).await?;
     let output = args.output.as_ref().filter(|p| p.as_os_str() != "-");
-    if let Some(path) = output {
+    // A statement that reads no table (an expression of lambench's functions) needs no data;
+    // its output still never goes inside a data folder that exists.
+    let reads_tables = Analyzer::reads_tables(&sql);
+    let location = match DataLocation::resolve(&args.data).await {
+        Ok(location) => Some(location),
+        Err(_) if !reads_tables => None,
+        Err(e) => return Err(e.into()),
+    };
+    if let (Some(path), Some(location)) = (output, &location) {
         output::outside_data(path, location.local_dir().as_deref())?;
     }
-    let analyzer = Analyzer::open(&location, args.run.as_deref()).await?;
+    let analyzer = match location.filter(|_| reads_tables) {
+        Some(location) => Analyzer::open(&location, args.run.as_deref()).await?,
+        None => Analyzer::without_data(),
+    };
     let result = analyzer.query(&sql, &origin).await?;
     match output {
         Some(path) => {

@@ -395,7 +395,7 @@ async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Res
                 write_report(&args.out, &m.run_id, &args.report_dir).await;
             }
             println!(
-                "next: lambench analyze --data {} --run {} --sql queries/p99.sql",
+                "next: lambench analyze --data {} --run {} --sql p99",
                 args.out, m.run_id
             );
             Ok(())

@@ -25,7 +25,7 @@ pub fn lambda_perf(args: LambdaPerfArgs) -> anyhow::Result<()> {
         eprintln!("{:>7} rows  {}{note}", rows.len(), path.display());
     }
     eprintln!(
-        "imported {total} cold-start samples from {} file(s) into run {:?}\nnext: lambench analyze --data {} --run {} --sql queries/cold_starts.sql",
+        "imported {total} cold-start samples from {} file(s) into run {:?}\nnext: lambench analyze --data {} --run {} --sql cold_starts",
         parsed.len(),
         args.run_id,
         args.out.display(),

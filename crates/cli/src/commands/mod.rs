@@ -2,10 +2,13 @@
 
 mod analyze;
 mod collect;
+mod completions;
 mod emulate;
 mod import;
+mod man;
 mod matrix;
 mod package;
+mod queries;
 mod report;
 
 use std::path::Path;
@@ -25,6 +28,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::run(args).await,
         Command::Emulate(args) => emulate::run(&load_matrix(cli.matrix.as_deref())?, &args).await,
         Command::Package(args) => package::run(&load_matrix(cli.matrix.as_deref())?, &args),
+        Command::Queries(args) => queries::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => man::run(&args),
+    }
+}
+
+/// Writes `bytes` to standard output; a closed pipe (`| head`) is not an error.
+pub fn print(bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
     }
 }
 

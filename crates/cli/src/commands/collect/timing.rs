@@ -4,15 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use lambench_analyzer::queries::collect::LOCAL_TIMES;
 use lambench_analyzer::{Analyzer, DataLocation};
 use lambench_collector::estimate::Measured;
-use lambench_report::data::{self, Query};
-
-/// The query whose medians the local estimate uses.
-pub const LOCAL_TIMES: Query = Query {
-    path: "queries/collect/local_times.sql",
-    sql: include_str!("../../../../../queries/collect/local_times.sql"),
-};
+use lambench_report::data;
 
 /// Measured times per function and memory size, and how many earlier runs they come from.
 #[derive(Debug, Default)]
