@@ -17,15 +17,16 @@ fn main() {
         None => String::new(),
     };
     println!("cargo:rustc-env=LAMBENCH_COMMIT={version}");
-    // Again when HEAD moves: a commit, a checkout, or a fetch that repacks the refs.
-    for path in ["HEAD", "packed-refs"] {
-        if let Some(p) = git(&["rev-parse", "--git-path", path]) {
-            println!("cargo:rerun-if-changed={p}");
-        }
+    // Again when HEAD moves: a commit, a checkout, or a `git gc` that packs the branch's ref.
+    // Only paths that exist: cargo reruns a build script on every build while a path it
+    // watches is missing, which would recompile this crate every time.
+    let branch = git(&["symbolic-ref", "-q", "HEAD"]);
+    let watched = ["HEAD", "packed-refs"]
+        .into_iter()
+        .chain(branch.as_deref())
+        .filter_map(|path| git(&["rev-parse", "--git-path", path]));
+    for path in watched.filter(|p| std::path::Path::new(p).exists()) {
+        println!("cargo:rerun-if-changed={path}");
     }
-    if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"])
-        && let Some(p) = git(&["rev-parse", "--git-path", &branch])
-    {
-        println!("cargo:rerun-if-changed={p}");
-    }
+    println!("cargo:rerun-if-changed=build.rs");
 }

@@ -41,7 +41,7 @@ pub enum Error {
         limit: usize,
     },
     #[error(
-        "{arg}: no such file, and no query of that name in queries/; the built-in queries: {names} (`lambench queries` describes them)"
+        "{arg}: no such file, and no built-in query of that name; the built-in queries: {names} (`lambench queries` describes them)"
     )]
     UnknownQuery { arg: String, names: String },
     #[error("SQL error in {origin}: {message}")]

@@ -192,8 +192,8 @@ impl Analyzer {
         }
     }
 
-    /// Whether a statement reads a table (or view); `true` when it does not parse, so that
-    /// opening the data and planning report what is wrong in the usual order.
+    /// Whether a statement reads a table (or view); `false` when it does not parse, so that
+    /// the parse error is reported, not whatever is wrong with the data location.
     pub fn reads_tables(sql: &str) -> bool {
         let state = SessionContext::new().state();
         let dialect = state.config().options().sql_parser.dialect;
@@ -201,7 +201,7 @@ impl Analyzer {
             Ok(statement) => state
                 .resolve_table_references(&statement)
                 .map_or(true, |tables| !tables.is_empty()),
-            Err(_) => true,
+            Err(_) => false,
         }
     }
 

@@ -113,7 +113,7 @@ fn missing_sql_file() {
     fails(
         dir.path(),
         &["--sql", "queries/nope.sql"],
-        &["queries/nope.sql: no such file, and no query of that name"],
+        &["queries/nope.sql: no such file, and no built-in query of that name"],
     );
     // The reason once, not again as a "caused by" line.
     lambench()

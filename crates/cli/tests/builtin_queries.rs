@@ -116,7 +116,7 @@ fn an_unknown_name_lists_the_built_in_queries() {
         .assert()
         .code(2)
         .stderr(
-            predicate::str::contains("p98: no such file, and no query of that name")
+            predicate::str::contains("p98: no such file, and no built-in query of that name")
                 .and(predicate::str::contains("arm_vs_x86, cold_starts"))
                 .and(predicate::str::contains("lambench queries")),
         );

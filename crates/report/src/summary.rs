@@ -54,13 +54,11 @@ pub struct Entry {
     /// `improvement`, `equivalent`, `inconclusive` or `not_enough_data`.
     pub verdict: String,
     /// Units of the ratio's numerator and denominator: environments for warm metrics (or
-    /// samples where environments were not recorded), cold starts for `cold_init`.
+    /// samples where environments were not recorded), cold starts for `cold_init`, rounds for
+    /// a baseline comparison.
     pub environments: Option<[usize; 2]>,
     /// Whether rounds were strata.
     pub stratified: Option<bool>,
-    /// For a baseline comparison, what `environments` counts: `round` (each round's geometric
-    /// mean is a unit) or `environment`; `None` for the arm64/x86_64 verdicts.
-    pub unit: Option<&'static str>,
 }
 
 fn code(label: &str) -> String {
@@ -95,7 +93,6 @@ impl Summary {
             verdict: code(label),
             environments: j.map(|j| j.units),
             stratified: j.map(|j| j.stratified),
-            unit: None,
         };
         let mut verdicts = Vec::new();
         for c in &f.comparisons {
@@ -152,7 +149,6 @@ impl Summary {
                     c.flag,
                 );
                 e.architecture = format!("{}: current/baseline", c.architecture);
-                e.unit = Some(c.unit);
                 e
             })
             .collect();

@@ -22,9 +22,10 @@ pub async fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
         (None, None) => return Err(UsageError("give --sql FILE or --query SQL".into()).into()),
     };
     let output = args.output.as_ref().filter(|p| p.as_os_str() != "-");
-    // A statement that reads no table (an expression of lambench's functions) needs no data;
-    // its output still never goes inside a data folder that exists.
-    let reads_tables = Analyzer::reads_tables(&sql);
+    // A statement that reads no table (an expression of lambench's functions) needs no data,
+    // unless --run asks for a run to be checked; its output still never goes inside a data
+    // folder that exists.
+    let reads_tables = Analyzer::reads_tables(&sql) || args.run.is_some();
     let location = match DataLocation::resolve(&args.data).await {
         Ok(location) => Some(location),
         Err(_) if !reads_tables => None,
