@@ -287,9 +287,9 @@ impl Analyzer {
         Ok(Arc::new(df.schema().as_arrow().clone()))
     }
 
-    /// Puts rows computed another way in a view's place, for callers that compute them in a
-    /// pass they make anyway (the report computes `environments` while it reads the samples):
-    /// queries over the view then read these rows. They must have the view's schema.
+    /// Puts rows computed another way in a view's place: queries over the view then read these
+    /// rows (the report's tests run `quality.sql` over the `environments` rows of its one pass
+    /// this way). They must have the view's schema.
     pub async fn replace_view(&self, view: &str, batches: Vec<RecordBatch>) -> Result<()> {
         let schema = self.schema_of(view).await?;
         let table = MemTable::try_new(schema, vec![batches]).map_err(|e| execution_error(&e))?;

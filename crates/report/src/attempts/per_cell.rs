@@ -10,11 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::{Entry, Pass, tables::table};
-use crate::data::{self, Table, Value};
-
-/// `quality.sql`'s key: workload, runtime (as cells name it), package type, memory size,
-/// architecture (its `ORDER BY`).
-type CellKey = (String, String, String, i32, String);
+use crate::data::{CellKey, Table, Value};
 
 /// One cell's row, as the file's aggregates.
 #[derive(Default)]
@@ -58,13 +54,13 @@ impl<'a> Quality<'a> {
         }
     }
 
-    fn row(self, k: CellKey) -> Vec<Value> {
+    fn row(self, k: &CellKey) -> Vec<Value> {
         let mut row = vec![
-            Value::Text(k.0),
-            Value::Text(k.1),
-            Value::Text(k.2),
-            Value::Text(k.4),
-            Value::Int(i64::from(k.3)),
+            Value::Text(k.workload.clone()),
+            Value::Text(k.runtime.clone()),
+            Value::Text(k.package.clone()),
+            Value::Text(k.architecture.clone()),
+            Value::Int(k.memory_mb),
         ];
         row.extend(self.sums.map(Value::Int));
         let list = (!self.cpu_models.is_empty()).then(|| {
@@ -110,31 +106,16 @@ const QUALITY_COLUMNS: [&str; 19] = [
     "max_per_environment",
 ];
 
-/// `quality.sql`'s rows.
+/// `quality.sql`'s rows, in its order (`CellKey`'s: workload, runtime, package type, memory
+/// size, architecture).
 pub(super) fn quality(pass: &Pass) -> Table {
-    let mut cells: BTreeMap<CellKey, Quality> = BTreeMap::new();
-    // Groups differ from cells only by language, which custom runtimes' cells carry in their
-    // name: so each group's key is made once.
-    let keys: Vec<CellKey> = pass
-        .groups
-        .iter()
-        .map(|g| {
-            (
-                g.workload.clone(),
-                data::runtime_label(&g.runtime, &g.language),
-                g.package.clone(),
-                g.memory_mb,
-                g.architecture.clone(),
-            )
-        })
-        .collect();
+    let mut cells: BTreeMap<&CellKey, Quality> = BTreeMap::new();
     for e in &pass.entries {
-        let key = &keys[e.key.group as usize];
-        let cell = match cells.get_mut(key) {
-            Some(cell) => cell,
-            None => cells.entry(key.clone()).or_default(),
-        };
-        cell.add(e, pass.cpu(e.key.cpu_model));
+        let cell = &pass.cells[pass.group_cell[e.key.group as usize] as usize].0;
+        cells
+            .entry(cell)
+            .or_default()
+            .add(e, pass.cpu(e.key.cpu_model));
     }
     let rows = cells.into_iter().map(|(k, q)| q.row(k)).collect();
     table(&QUALITY_COLUMNS, rows)
