@@ -4,11 +4,11 @@ import { join, resolve } from 'node:path';
 import { App, Aspects } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadMatrix, FunctionSpec } from '../lib/matrix';
+import { FunctionSpec, lambenchBinary, loadMatrix } from '../lib/matrix';
 import { LambenchStack } from '../lib/stack';
 
 const repoRoot = resolve(__dirname, '..', '..');
-const matrix = loadMatrix(process.env.LAMBENCH_MATRIX ?? join(repoRoot, 'bench.toml'));
+const matrix = loadMatrix(process.env.LAMBENCH_MATRIX ?? join(repoRoot, 'bench.toml'), lambenchBinary(repoRoot));
 const dist = process.env.LAMBENCH_DIST ?? join(repoRoot, 'dist');
 const placeholder = join(repoRoot, 'infra', 'placeholder');
 

@@ -1,7 +1,10 @@
-// The benchmark matrix, read from the same bench.toml the collector and the emulator read:
-// there is no second list of runtimes, workloads or memory sizes anywhere in infra/.
-import { readFileSync } from 'node:fs';
-import { parse } from 'smol-toml';
+// The benchmark matrix as `lambench matrix --json` prints it. bench.toml is parsed and
+// validated by lambench alone (crates/model/src/matrix.rs), and each function's name, handler,
+// entry file, source folder and timeout come from there (crates/model/src/language.rs): infra/
+// has no TOML parser and no second copy of any of them.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 export type Language = 'python' | 'nodejs' | 'rust';
 export type Architecture = 'arm64' | 'x86_64';
@@ -15,17 +18,8 @@ export interface Runtime {
 export interface Workload {
   name: string;
   memoryMb: number[];
+  timeoutS: number;
   usesDynamodb: boolean;
-}
-
-export interface Matrix {
-  functionName: string;
-  stackName: string;
-  ledgerTable: string;
-  defaultRegion: string;
-  architectures: Architecture[];
-  runtimes: Runtime[];
-  workloads: Workload[];
 }
 
 export interface FunctionSpec {
@@ -33,62 +27,88 @@ export interface FunctionSpec {
   runtime: Runtime;
   architecture: Architecture;
   workload: Workload;
+  /** Lambda's Handler setting. */
+  handler: string;
+  /** The handler's folder relative to the repository root; null when it is built (Rust). */
+  sourceDir: string | null;
 }
 
-function fail(path: string, why: string): never {
-  throw new Error(`${path}: ${why} (see docs/matrix.md; \`lambench matrix\` validates the file)`);
+export interface Matrix {
+  stackName: string;
+  ledgerTable: string;
+  defaultRegion: string;
+  architectures: Architecture[];
+  runtimes: Runtime[];
+  workloads: Workload[];
+  functions: FunctionSpec[];
 }
 
-/** Reads and checks bench.toml; the checks that matter for deployment, the rest is the Rust side's. */
-export function loadMatrix(path: string): Matrix {
-  const raw = parse(readFileSync(path, 'utf8')) as Record<string, any>;
-  const str = (key: string): string =>
-    typeof raw[key] === 'string' ? raw[key] : fail(path, `${key} must be a string`);
-  const architectures = (raw.architectures ?? []) as string[];
-  for (const a of architectures) {
-    if (a !== 'arm64' && a !== 'x86_64') fail(path, `unknown architecture ${a}`);
+/** The lambench binary to ask: LAMBENCH_BIN, else a build in the checkout's target folder
+ * (CARGO_TARGET_DIR or target/; release before debug), else `lambench` on PATH. */
+export function lambenchBinary(repoRoot: string): string {
+  if (process.env.LAMBENCH_BIN) return process.env.LAMBENCH_BIN;
+  const target = process.env.CARGO_TARGET_DIR ?? join(repoRoot, 'target');
+  for (const profile of ['release', 'debug']) {
+    const built = join(target, profile, 'lambench');
+    if (existsSync(built)) return built;
   }
-  const runtimes = ((raw.runtimes ?? []) as any[]).map((r) => {
-    if (!['python', 'nodejs', 'rust'].includes(r.language)) {
-      fail(path, `runtime ${r.id}: unknown language ${r.language}`);
+  return 'lambench';
+}
+
+/** Runs `lambench matrix --json` on the matrix file at `path`; its errors name the key to fix. */
+export function loadMatrix(path: string, binary: string): Matrix {
+  let out: string;
+  try {
+    out = execFileSync(binary, ['--matrix', path, 'matrix', '--json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (e: any) {
+    if (e.code === 'ENOENT') {
+      throw new Error(
+        `cannot run ${binary} to read ${path}: build lambench first (cargo install --path crates/cli) ` +
+          'or set LAMBENCH_BIN to its path',
+      );
     }
-    return { id: String(r.id), language: r.language as Language, slug: String(r.slug) };
-  });
-  const workloads = Object.entries((raw.workloads ?? {}) as Record<string, any>).map(
-    ([name, w]) => ({
-      name,
-      memoryMb: (w.memory_mb ?? []) as number[],
-      usesDynamodb: Boolean(w.uses_dynamodb),
-    }),
-  );
-  if (!runtimes.length || !workloads.length || !architectures.length) {
-    fail(path, 'runtimes, workloads and architectures must not be empty');
+    throw new Error(`${binary} --matrix ${path} matrix --json failed: ${String(e.stderr || e.message).trim()}`);
   }
+  return fromJson(JSON.parse(out));
+}
+
+/** The typed matrix from `lambench matrix --json`'s document (docs/matrix.md). */
+export function fromJson(doc: any): Matrix {
+  const runtimes: Runtime[] = doc.runtimes.map((r: any) => ({ id: r.id, language: r.language, slug: r.slug }));
+  const workloads: Workload[] = doc.workloads.map((w: any) => ({
+    name: w.name,
+    memoryMb: w.memory_mb,
+    timeoutS: w.timeout_s,
+    usesDynamodb: w.uses_dynamodb,
+  }));
+  const find = <T>(list: T[], ok: (x: T) => boolean, what: string): T => {
+    const found = list.find(ok);
+    if (found === undefined) throw new Error(`lambench matrix --json: function of unknown ${what}`);
+    return found;
+  };
+  const functions: FunctionSpec[] = doc.functions.map((f: any) => ({
+    name: f.name,
+    runtime: find(runtimes, (r) => r.id === f.runtime, `runtime ${f.runtime}`),
+    architecture: f.architecture,
+    workload: find(workloads, (w) => w.name === f.workload, `workload ${f.workload}`),
+    handler: f.handler,
+    sourceDir: f.source_dir,
+  }));
   return {
-    functionName: str('function_name'),
-    stackName: str('stack_name'),
-    ledgerTable: typeof raw.ledger_table === 'string' ? raw.ledger_table : 'lambench-runs',
-    defaultRegion: str('default_region'),
-    architectures: architectures as Architecture[],
+    stackName: doc.stack_name,
+    ledgerTable: doc.ledger_table,
+    defaultRegion: doc.default_region,
+    architectures: doc.architectures,
     runtimes,
     workloads,
+    functions,
   };
 }
 
-/** Every function of the matrix, named by its pattern (as `Matrix::function_name` in Rust). */
+/** Every function of the matrix, named as lambench names them. */
 export function functions(m: Matrix): FunctionSpec[] {
-  const out: FunctionSpec[] = [];
-  for (const runtime of m.runtimes) {
-    for (const architecture of m.architectures) {
-      for (const workload of m.workloads) {
-        const name = m.functionName
-          .replace('{runtime}', runtime.slug)
-          .replace('{architecture}', architecture)
-          .replace('{workload}', workload.name);
-        if (name.length > 64) throw new Error(`function name ${name} is over Lambda's 64 characters`);
-        out.push({ name, runtime, architecture, workload });
-      }
-    }
-  }
-  return out;
+  return m.functions;
 }

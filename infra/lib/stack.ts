@@ -14,14 +14,6 @@ import { FunctionSpec, Matrix, functions } from './matrix';
 /** Memory the functions are deployed with; the collector sets each cell's size at run time. */
 export const DEPLOY_MEMORY_MB = 1769;
 
-/** Timeout per workload: the slowest cell (Python's 100 MiB sort at 128 MB, ~2.5 min in the
- * estimate model, plus its cold start) must finish; CPU-bound runs are bounded at 5 min. */
-export const TIMEOUT_S: Record<string, number> = {
-  'cpu-intensive': 300,
-  'memory-intensive': 900,
-  light: 30,
-};
-
 export interface LambenchStackProps extends StackProps {
   matrix: Matrix;
   /** The repository root (handlers/ and dist/ live there). */
@@ -122,7 +114,7 @@ export class LambenchStack extends Stack {
       code,
       handler,
       memorySize: DEPLOY_MEMORY_MB,
-      timeout: Duration.seconds(TIMEOUT_S[f.workload.name] ?? 300),
+      timeout: Duration.seconds(f.workload.timeoutS),
       role,
       logGroup,
       environment,
@@ -131,20 +123,19 @@ export class LambenchStack extends Stack {
     return fn;
   }
 
+  /** The function's code: its handler's folder from the checkout, or the built Rust zip. The
+   * handler and the folder are lambench's ([`FunctionSpec`]); only CDK's family is named here. */
   private codeOf(f: FunctionSpec, props: LambenchStackProps) {
-    const dir = (lang: string) => join(props.repoRoot, 'handlers', lang, f.workload.name);
-    switch (f.runtime.language) {
-      case 'python':
-        return {
-          code: lambda.Code.fromAsset(dir('python'), { exclude: ['__pycache__', '*.pyc'] }),
-          handler: 'handler.handler',
-          family: lambda.RuntimeFamily.PYTHON,
-        };
-      case 'nodejs':
-        return { code: lambda.Code.fromAsset(dir('nodejs')), handler: 'index.handler', family: lambda.RuntimeFamily.NODEJS };
-      case 'rust':
-        return { code: props.rustCode(f), handler: 'bootstrap', family: lambda.RuntimeFamily.OTHER };
-    }
+    const family = {
+      python: lambda.RuntimeFamily.PYTHON,
+      nodejs: lambda.RuntimeFamily.NODEJS,
+      rust: lambda.RuntimeFamily.OTHER,
+    }[f.runtime.language];
+    const code =
+      f.sourceDir === null
+        ? props.rustCode(f)
+        : lambda.Code.fromAsset(join(props.repoRoot, f.sourceDir), { exclude: ['__pycache__', '*.pyc'] });
+    return { code, handler: f.handler, family };
   }
 
   /** Exactly what `lambench collect` needs on AWS, for the user or role that runs it. */

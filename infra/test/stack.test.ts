@@ -1,16 +1,18 @@
 // Assertion tests on the synthesized template: offline, no AWS credentials.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App, Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { functions, loadMatrix } from '../lib/matrix';
+import { functions, lambenchBinary, loadMatrix } from '../lib/matrix';
 import { DEPLOY_MEMORY_MB, LambenchStack } from '../lib/stack';
 
 const repoRoot = resolve(__dirname, '..', '..');
-const matrix = loadMatrix(join(repoRoot, 'bench.toml'));
+const matrix = loadMatrix(join(repoRoot, 'bench.toml'), lambenchBinary(repoRoot));
 const app = new App();
 const stack = new LambenchStack(app, matrix.stackName, {
   matrix,
@@ -32,7 +34,8 @@ test('one function per matrix entry, with its runtime, architecture, memory and 
       Runtime: f.runtime.id,
       Architectures: [f.architecture],
       MemorySize: DEPLOY_MEMORY_MB,
-      Handler: { python: 'handler.handler', nodejs: 'index.handler', rust: 'bootstrap' }[f.runtime.language],
+      Handler: f.handler,
+      Timeout: f.workload.timeoutS,
       Environment: {
         Variables: f.workload.usesDynamodb
           ? { LAMBENCH_WORKLOAD: f.workload.name, DYNAMODB_TABLE_NAME: Match.anyValue() }
@@ -151,4 +154,22 @@ test('the EC2 runner: instance profile, collector policy, its own log group and 
   for (const o of ['ResultsBucketName', 'RunnerInstanceProfileName', 'RunnerLogGroupName', 'CollectorPolicyArn']) {
     assert.ok(outputs[o], `output ${o}`);
   }
+});
+
+test('the matrix comes from lambench: handlers and timeouts as bench.toml and the model say', () => {
+  const byName = new Map(functions(matrix).map((f) => [f.name, f]));
+  const rust = byName.get('lambench-rust-arm64-light');
+  const python = byName.get('lambench-python3-13-x86_64-memory-intensive');
+  assert.equal(rust?.handler, 'bootstrap');
+  assert.equal(rust?.sourceDir, null);
+  assert.equal(python?.handler, 'handler.handler');
+  assert.equal(python?.sourceDir, 'handlers/python/memory-intensive');
+  assert.equal(python?.workload.timeoutS, 900);
+});
+
+test('a bad matrix file fails the synth with lambench\'s message naming the key', () => {
+  const bad = join(mkdtempSync(join(tmpdir(), 'lambench-matrix-')), 'bench.toml');
+  writeFileSync(bad, readFileSync(join(repoRoot, 'bench.toml'), 'utf8').replace('timeout_s = 30\n', 'timeout_s = 901\n'));
+  assert.throws(() => loadMatrix(bad, lambenchBinary(repoRoot)), /workloads\.light\.timeout_s/);
+  assert.throws(() => loadMatrix(bad, join(repoRoot, 'no-such-lambench')), /build lambench first/);
 });

@@ -133,7 +133,7 @@ fn sample(
         region: Some("us-east-2".into()),
         function_name: f.name.clone(),
         runtime: f.runtime.clone(),
-        language: f.language.clone(),
+        language: f.language.to_string(),
         architecture: f.architecture.as_str().into(),
         workload: f.workload.clone(),
         memory_mb: mem as i32,

@@ -1,13 +1,13 @@
 //! Deployment artefacts: one zip per function of the matrix, as Lambda runs it.
 //!
-//! Python: `handler.py` (handler `handler.handler`); Node.js: `index.mjs` (`index.handler`);
-//! Rust: `bootstrap` (provided.al2023). Zips are reproducible (fixed timestamps, sorted entries)
+//! Each holds its language's one entry file ([`Language::entry_file`]). Zips are reproducible (fixed timestamps, sorted entries)
 //! so an unchanged handler keeps its code hash and is not redeployed.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
+use lambench_model::Language;
 use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
@@ -42,38 +42,24 @@ pub struct Entry {
     pub executable: bool,
 }
 
-/// The file a language's handler is deployed as.
+/// The file a language's handler is deployed as ([`Language::entry_file`]): the source from
+/// the checkout, or for a compiled language the binary built for the architecture.
 pub fn entry_for(
     repo: &Path,
-    language: &str,
+    language: Language,
     workload: &str,
     rust_binary: Option<&Path>,
 ) -> anyhow::Result<Entry> {
-    Ok(match language {
-        "python" => Entry {
-            name: "handler.py",
-            source: repo
-                .join("handlers/python")
-                .join(workload)
-                .join("handler.py"),
-            executable: false,
-        },
-        "nodejs" => Entry {
-            name: "index.mjs",
-            source: repo
-                .join("handlers/nodejs")
-                .join(workload)
-                .join("index.mjs"),
-            executable: false,
-        },
-        "rust" => Entry {
-            name: "bootstrap",
-            source: rust_binary
-                .context("no Rust binary for this architecture")?
-                .to_path_buf(),
-            executable: true,
-        },
-        other => bail!("no packaging rule for language {other:?}"),
+    let source = match language.source_dir(workload) {
+        Some(dir) => repo.join(dir).join(language.entry_file()),
+        None => rust_binary
+            .context("no Rust binary for this architecture")?
+            .to_path_buf(),
+    };
+    Ok(Entry {
+        name: language.entry_file(),
+        source,
+        executable: language.executable(),
     })
 }
 

@@ -291,9 +291,10 @@ pub struct EmulateArgs {
     #[arg(long, value_name = "N")]
     pub fault_expire_credentials_after: Option<u64>,
 
-    /// Function timeout in seconds (Lambda ends an invocation after it, Status: timeout).
-    #[arg(long, default_value_t = 60)]
-    pub timeout_s: u32,
+    /// Every function's timeout in seconds (Lambda ends an invocation after it, Status:
+    /// timeout) [default: each workload's timeout_s in bench.toml, as deployed].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout_s: Option<u32>,
 }
 
 fn fraction(s: &str) -> Result<f64, String> {

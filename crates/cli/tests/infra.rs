@@ -44,6 +44,8 @@ fn synthesized_stack_deployed_to_moto_is_discovered_by_collect() {
         .args(["--import", "tsx", "bin/lambench.ts"])
         .env("CDK_OUTDIR", out.path())
         .env("LAMBENCH_PLACEHOLDER_RUST", "1")
+        // The CDK app reads the matrix from this build's `lambench matrix --json`.
+        .env("LAMBENCH_BIN", env!("CARGO_BIN_EXE_lambench"))
         .output()
         .unwrap();
     assert!(

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use lambench_model::{FunctionSpec, PriceTable, price};
+use lambench_model::{FunctionSpec, Language, PriceTable, price};
 
 use crate::plan::{Cell, CellRound, Plan};
 
@@ -23,13 +23,13 @@ pub fn duration_ms(f: &FunctionSpec, workload_uses_network: bool, memory_mb: u32
     // Node.js cpu-intensive and Python memory-intensive were rescaled when the workloads took
     // the original benchmark's hashing call and value range (measured side by side: 1.45x
     // slower and 1.98x faster; docs/methodology.md).
-    let base = match (f.language.as_str(), f.workload.as_str()) {
-        ("rust", "cpu-intensive") => 25.0,
-        ("python", "cpu-intensive") => 210.0,
-        ("nodejs", "cpu-intensive") => 530.0,
-        ("rust", "memory-intensive") => 235.0,
-        ("python", "memory-intensive") => 5_150.0,
-        ("nodejs", "memory-intensive") => 2_150.0,
+    let base = match (f.language, f.workload.as_str()) {
+        (Language::Rust, "cpu-intensive") => 25.0,
+        (Language::Python, "cpu-intensive") => 210.0,
+        (Language::Nodejs, "cpu-intensive") => 530.0,
+        (Language::Rust, "memory-intensive") => 235.0,
+        (Language::Python, "memory-intensive") => 5_150.0,
+        (Language::Nodejs, "memory-intensive") => 2_150.0,
         _ => 40.0,
     };
     if workload_uses_network {
@@ -41,11 +41,10 @@ pub fn duration_ms(f: &FunctionSpec, workload_uses_network: bool, memory_mb: u32
 
 /// Expected Init Duration in ms (lambda-perf medians, rounded).
 pub fn init_ms(f: &FunctionSpec) -> f64 {
-    match f.language.as_str() {
-        "rust" => 20.0,
-        "python" => 110.0,
-        "nodejs" => 140.0,
-        _ => 150.0,
+    match f.language {
+        Language::Rust => 20.0,
+        Language::Python => 110.0,
+        Language::Nodejs => 140.0,
     }
 }
 

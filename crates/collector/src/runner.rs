@@ -228,7 +228,7 @@ impl<'a, A: LambdaApi> Runner<'a, A> {
             region: self.options.region.clone(),
             function_name: f.name.clone(),
             runtime: f.runtime.clone(),
-            language: f.language.clone(),
+            language: f.language.to_string(),
             architecture: f.architecture.as_str().into(),
             workload: f.workload.clone(),
             memory_mb: cell.memory_mb as i32,

@@ -72,7 +72,7 @@ async fn main() {
         let Some(f) = emu
             .functions
             .iter()
-            .find(|f| f.language == lang && f.workload == "cpu-intensive")
+            .find(|f| f.language.as_str() == lang && f.workload == "cpu-intensive")
         else {
             continue;
         };

@@ -11,6 +11,8 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::{mpsc, oneshot, watch};
 
+use lambench_model::Language;
+
 use crate::cgroups::EnvGroup;
 use crate::functions::FunctionDef;
 use crate::runtime_api;
@@ -81,14 +83,14 @@ impl Environment {
         });
         let port = runtime_api::serve(shared.clone()).await?;
         let mut cmd = Command::new(&def.program);
-        match def.language.as_str() {
-            "python" => {
+        match def.language {
+            Language::Python => {
                 cmd.arg(bootstrap_dir.join("python_bootstrap.py"));
             }
-            "nodejs" => {
+            Language::Nodejs => {
                 cmd.arg(bootstrap_dir.join("node_bootstrap.mjs"));
             }
-            _ => {}
+            Language::Rust => {}
         }
         cmd.env_clear()
             .envs(env)

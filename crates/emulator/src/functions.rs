@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use lambench_model::matrix::RuntimeId;
-use lambench_model::{Architecture, Matrix};
+use lambench_model::{Architecture, Language, Matrix};
 
 /// Python bootstrap, written next to the emulator's state at start.
 pub const PYTHON_BOOTSTRAP: &str = include_str!("../bootstrap/python_bootstrap.py");
@@ -17,11 +17,13 @@ pub const NODE_BOOTSTRAP: &str = include_str!("../bootstrap/node_bootstrap.mjs")
 pub struct FunctionDef {
     pub name: String,
     pub runtime: String,
-    pub language: String,
+    pub language: Language,
     pub workload: String,
     pub architecture: Architecture,
-    /// `handler.handler`, `index.handler` or `bootstrap`.
+    /// Lambda's handler setting ([`Language::handler`]).
     pub handler: String,
+    /// The timeout the function starts with, as deployed (`bench.toml`'s workload's).
+    pub timeout_s: u32,
     /// Folder holding the handler source (Python/Node) or binary (Rust).
     pub task_root: PathBuf,
     /// Interpreter or binary; the bootstrap script is appended for Python/Node.
@@ -69,62 +71,51 @@ pub fn discover(
             .entry(f.runtime.clone())
             .or_insert_with(|| interpreter(&f.runtime, rust_bins))
             .clone();
-        let (handler, task_root, program) = match (f.language.as_str(), program) {
-            ("python", Ok(p)) => (
-                "handler.handler",
-                repo.join("handlers/python").join(&f.workload),
-                p,
-            ),
-            ("nodejs", Ok(p)) => (
-                "index.handler",
-                repo.join("handlers/nodejs").join(&f.workload),
-                p,
-            ),
-            ("rust", Ok(dir)) => ("bootstrap", dir.clone(), dir.join(&f.workload)),
-            (_, Err(reason)) => {
+        let program = match program {
+            Ok(p) => p,
+            Err(reason) => {
                 missing.push(Unavailable {
                     name: f.name,
                     reason,
                 });
                 continue;
             }
-            (lang, Ok(_)) => {
-                missing.push(Unavailable {
-                    name: f.name,
-                    reason: format!("no runner for language {lang}"),
-                });
-                continue;
-            }
         };
-        if f.language == "rust" && !program.is_file() {
-            missing.push(Unavailable {
-                name: f.name,
-                reason: format!("{} not built", program.display()),
-            });
-            continue;
-        }
-        let source = match f.language.as_str() {
-            "python" => Some(task_root.join("handler.py")),
-            "nodejs" => Some(task_root.join("index.mjs")),
-            _ => None,
+        // Interpreted languages run their source from the checkout; Rust's `bootstrap` is
+        // the workload's binary, in the binaries' folder.
+        let (task_root, program) = match f.language.source_dir(&f.workload) {
+            Some(dir) => (repo.join(dir), program),
+            None => (program.clone(), program.join(&f.workload)),
         };
-        if let Some(source) = source.filter(|s| !s.is_file()) {
-            missing.push(Unavailable {
-                name: f.name,
-                reason: format!(
+        let needed = if f.language.executable() {
+            program.clone()
+        } else {
+            task_root.join(f.language.entry_file())
+        };
+        if !needed.is_file() {
+            let reason = if f.language.executable() {
+                format!("{} not built", needed.display())
+            } else {
+                format!(
                     "no handler at {}: run from a lambench checkout",
-                    source.display()
-                ),
+                    needed.display()
+                )
+            };
+            missing.push(Unavailable {
+                name: f.name,
+                reason,
             });
             continue;
         }
+        let timeout_s = matrix.workloads[&f.workload].timeout_s;
         ok.push(FunctionDef {
             name: f.name,
             runtime: f.runtime,
             language: f.language,
             workload: f.workload,
             architecture: host,
-            handler: handler.into(),
+            handler: f.language.handler().into(),
+            timeout_s,
             task_root,
             program,
         });

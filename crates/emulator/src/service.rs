@@ -37,7 +37,9 @@ pub struct EmulatorOptions {
     /// Execution environments per function at once; more concurrent invokes get 429.
     pub max_concurrency: usize,
     pub default_memory_mb: u32,
-    pub default_timeout_s: u32,
+    /// Every function's timeout (s) at start; `None`: each workload's from the matrix, as
+    /// deployed.
+    pub default_timeout_s: Option<u32>,
     /// Cap each environment's CPU at memory/1769 of a core and its memory at MemorySize.
     pub cpu_scaling: bool,
     /// A warm environment unused this long is retired (Lambda's are, after minutes).
@@ -72,7 +74,7 @@ impl Default for EmulatorOptions {
             update_delay: Duration::from_millis(200),
             max_concurrency: 10,
             default_memory_mb: 1769,
-            default_timeout_s: 60,
+            default_timeout_s: None,
             cpu_scaling: true,
             idle_timeout: Duration::from_secs(600),
             faults: Faults::default(),
@@ -147,7 +149,7 @@ impl Emulator {
             .map(|d| {
                 let config = Config {
                     memory_mb: options.default_memory_mb,
-                    timeout_s: options.default_timeout_s,
+                    timeout_s: options.default_timeout_s.unwrap_or(d.timeout_s),
                     env: BTreeMap::new(),
                     generation: 0,
                     updating: false,

@@ -43,7 +43,7 @@ async fn start(timeout_s: u32) -> (Emulator, Client) {
     let options = EmulatorOptions {
         repo: repo(),
         rust_bins: Some(rust_bins()),
-        default_timeout_s: timeout_s,
+        default_timeout_s: Some(timeout_s),
         ..EmulatorOptions::default()
     };
     let emulator = Emulator::start(&Matrix::builtin().unwrap(), options)
@@ -71,7 +71,7 @@ fn function(emulator: &Emulator, language: &str, workload: &str) -> Option<Strin
     let found = emulator
         .functions
         .iter()
-        .find(|f| f.language == language && f.workload == workload)
+        .find(|f| f.language.as_str() == language && f.workload == workload)
         .map(|f| f.name.clone());
     if found.is_none() {
         eprintln!(

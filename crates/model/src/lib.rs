@@ -5,6 +5,7 @@
 //! invocation, the [`report`] parser for Lambda's `REPORT` lines and the [`price`] model.
 
 pub mod environment;
+pub mod language;
 pub mod matrix;
 pub mod parquet_out;
 pub mod price;
@@ -14,6 +15,7 @@ pub mod rng;
 pub mod selection;
 pub mod stats;
 
+pub use language::Language;
 pub use matrix::{Architecture, FunctionSpec, Matrix, MatrixError, Mode};
 pub use price::{PriceError, PriceTable};
 pub use record::{Environment, Invocation, StartType, Status};

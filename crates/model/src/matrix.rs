@@ -12,6 +12,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::Language;
+
 /// The matrix file as it was when this binary was built.
 pub const BUILTIN_MATRIX: &str = include_str!("../../../bench.toml");
 
@@ -44,7 +46,7 @@ pub enum MatrixError {
     LanguageMismatch {
         key: String,
         runtime: String,
-        language: String,
+        language: Language,
     },
     #[error("`{key}`: unknown architecture {value:?}; use \"arm64\" or \"x86_64\"")]
     UnknownArchitecture { key: String, value: String },
@@ -102,13 +104,13 @@ impl FromStr for Architecture {
 }
 
 /// One runtime of the matrix.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Runtime {
     /// Lambda runtime identifier, e.g. `python3.13`, `nodejs22.x`, `provided.al2023`.
     pub id: String,
-    /// `python`, `nodejs` or `rust`.
-    pub language: String,
+    /// The language of its handlers (must match the id: `python3.N` is Python).
+    pub language: Language,
     /// The runtime's part of function names (`python3-13`): ids contain dots, names may not.
     pub slug: String,
 }
@@ -126,6 +128,8 @@ pub struct Workload {
     /// Whether the workload needs the DynamoDB test-data table.
     #[serde(default)]
     pub uses_dynamodb: bool,
+    /// The functions' timeout (s): the slowest cell, with its cold start, must finish in it.
+    pub timeout_s: u32,
 }
 
 /// Samples per (function, memory size) cell, and how many rounds they are split into.
@@ -212,7 +216,7 @@ fn default_ledger_table() -> String {
 pub struct FunctionSpec {
     pub name: String,
     pub runtime: String,
-    pub language: String,
+    pub language: Language,
     pub architecture: Architecture,
     pub workload: String,
 }
@@ -241,7 +245,7 @@ impl Matrix {
                     out.push(FunctionSpec {
                         name: self.function_name(runtime, architecture, workload),
                         runtime: runtime.id.clone(),
-                        language: runtime.language.clone(),
+                        language: runtime.language,
                         architecture,
                         workload: workload.clone(),
                     });
@@ -311,6 +315,15 @@ fn validate(raw: RawMatrix) -> Result<Matrix, MatrixError> {
             }
         }
         no_duplicates(&key, workload.memory_mb.iter().map(|m| m.to_string()))?;
+        if !(1..=MAX_TIMEOUT_S).contains(&workload.timeout_s) {
+            return Err(MatrixError::Invalid {
+                key: format!("workloads.{name}.timeout_s"),
+                reason: format!(
+                    "{} s is outside Lambda's 1-{MAX_TIMEOUT_S} s",
+                    workload.timeout_s
+                ),
+            });
+        }
     }
     let mut modes = BTreeMap::new();
     for (name, raw_mode) in &raw.modes {
@@ -395,7 +408,7 @@ fn validate_runtimes(runtimes: &[Runtime]) -> Result<(), MatrixError> {
             return Err(MatrixError::LanguageMismatch {
                 key: format!("runtimes[{i}].language"),
                 runtime: runtime.id.clone(),
-                language: runtime.language.clone(),
+                language: runtime.language,
             });
         }
         let slug_ok = !runtime.slug.is_empty()
@@ -448,11 +461,11 @@ impl<'a> RuntimeId<'a> {
     }
 
     /// The language its handlers are written in.
-    pub fn language(self) -> &'static str {
+    pub fn language(self) -> Language {
         match self {
-            RuntimeId::Python { .. } => "python",
-            RuntimeId::Node { .. } => "nodejs",
-            RuntimeId::Provided { .. } => "rust",
+            RuntimeId::Python { .. } => Language::Python,
+            RuntimeId::Node { .. } => Language::Nodejs,
+            RuntimeId::Provided { .. } => Language::Rust,
         }
     }
 
@@ -468,7 +481,7 @@ impl<'a> RuntimeId<'a> {
 }
 
 /// The language lambench implements a Lambda runtime id in, or `None` if it does not.
-pub fn language_of(runtime_id: &str) -> Option<&'static str> {
+pub fn language_of(runtime_id: &str) -> Option<Language> {
     RuntimeId::parse(runtime_id).map(RuntimeId::language)
 }
 
@@ -626,9 +639,9 @@ mod tests {
 
     #[test]
     fn language_of_known_runtimes() {
-        assert_eq!(language_of("python3.14"), Some("python"));
-        assert_eq!(language_of("nodejs20.x"), Some("nodejs"));
-        assert_eq!(language_of("provided.al2023"), Some("rust"));
+        assert_eq!(language_of("python3.14"), Some(Language::Python));
+        assert_eq!(language_of("nodejs20.x"), Some(Language::Nodejs));
+        assert_eq!(language_of("provided.al2023"), Some(Language::Rust));
         assert_eq!(language_of("python3."), None);
         assert_eq!(language_of("nodejs.x"), None);
         assert_eq!(language_of("java21"), None);

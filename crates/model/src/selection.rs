@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use thiserror::Error;
 
+use crate::Language;
 use crate::matrix::{Architecture, Matrix, RuntimeId};
 
 /// A selection value that matches nothing in the matrix.
@@ -139,7 +140,7 @@ fn runtime_matches(value: &str, id: &str) -> bool {
         return false;
     };
     let language = parsed.language();
-    if value == language || (language == "nodejs" && value == "node") {
+    if value == language.as_str() || (language == Language::Nodejs && value == "node") {
         return true;
     }
     let value = value.strip_suffix(".x").unwrap_or(&value);

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::Context;
-use lambench_model::{Architecture, Matrix};
+use lambench_model::{Architecture, Language, Matrix};
 use serde_json::json;
 
 use super::UsageError;
@@ -35,7 +35,7 @@ pub fn run(matrix: &Matrix, args: &PackageArgs) -> anyhow::Result<()> {
             .into_iter()
             .filter(|f| f.architecture == arch)
             .collect();
-        let rust_dir = if functions.iter().any(|f| f.language == "rust") {
+        let rust_dir = if functions.iter().any(|f| f.language == Language::Rust) {
             match build_rust(&repo, arch, &args.cargo_profile) {
                 Ok(dir) => Some(dir),
                 Err(reason) => {
@@ -49,15 +49,11 @@ pub fn run(matrix: &Matrix, args: &PackageArgs) -> anyhow::Result<()> {
         };
         for f in functions {
             let binary = rust_dir.as_ref().map(|d| d.binary(&f.workload));
-            if f.language == "rust" && binary.is_none() {
+            if f.language == Language::Rust && binary.is_none() {
                 continue;
             }
-            let entry = entry_for(&repo, &f.language, &f.workload, binary.as_deref())?;
-            let handler = match f.language.as_str() {
-                "python" => "handler.handler",
-                "nodejs" => "index.handler",
-                _ => "bootstrap",
-            };
+            let entry = entry_for(&repo, f.language, &f.workload, binary.as_deref())?;
+            let handler = f.language.handler();
             let zip = args.out.join(format!("{}.zip", f.name));
             let sha256 = write_zip(&zip, &[entry])?;
             let bytes = std::fs::metadata(&zip)?.len();
