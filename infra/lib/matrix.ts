@@ -13,6 +13,10 @@ export interface Runtime {
   id: string;
   language: Language;
   slug: string;
+  /** Lambda blocks creating its functions (bench.toml's dates, judged by lambench). */
+  blocksDeploy: boolean;
+  /** The warning or refusal lambench gives for it today, with the fix; null when none. */
+  notice: string | null;
 }
 
 export interface Workload {
@@ -55,12 +59,15 @@ export function lambenchBinary(repoRoot: string): string {
   return 'lambench';
 }
 
-/** Runs `lambench matrix --json` on the matrix file at `path`; its errors name the key to fix. */
-export function loadMatrix(path: string, binary: string): Matrix {
+/** Runs `lambench matrix --json` on the matrix file at `path`; its errors name the key to fix.
+ * `today` (YYYY-MM-DD) judges the runtimes' deprecation dates on another day than today. */
+export function loadMatrix(path: string, binary: string, today?: string): Matrix {
   let out: string;
   try {
+    const env = today === undefined ? process.env : { ...process.env, LAMBENCH_TODAY: today };
     out = execFileSync(binary, ['--matrix', path, 'matrix', '--json'], {
       encoding: 'utf8',
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   } catch (e: any) {
@@ -77,7 +84,13 @@ export function loadMatrix(path: string, binary: string): Matrix {
 
 /** The typed matrix from `lambench matrix --json`'s document (docs/matrix.md). */
 export function fromJson(doc: any): Matrix {
-  const runtimes: Runtime[] = doc.runtimes.map((r: any) => ({ id: r.id, language: r.language, slug: r.slug }));
+  const runtimes: Runtime[] = doc.runtimes.map((r: any) => ({
+    id: r.id,
+    language: r.language,
+    slug: r.slug,
+    blocksDeploy: r.blocks_deploy,
+    notice: r.notice,
+  }));
   const workloads: Workload[] = doc.workloads.map((w: any) => ({
     name: w.name,
     memoryMb: w.memory_mb,

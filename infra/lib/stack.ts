@@ -1,7 +1,7 @@
 // The lambench stack: the benchmark functions of bench.toml, their log groups and roles, the
 // run-ledger and test-data tables, the private results bucket, and the collector's policy.
 import { join } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -32,6 +32,7 @@ export class LambenchStack extends Stack {
   constructor(scope: Construct, id: string, props: LambenchStackProps) {
     super(scope, id, props);
     const { matrix } = props;
+    this.checkRuntimes(matrix);
     this.ledger = new dynamodb.Table(this, 'Ledger', {
       tableName: matrix.ledgerTable,
       partitionKey: { name: 'run_id', type: dynamodb.AttributeType.STRING },
@@ -63,6 +64,17 @@ export class LambenchStack extends Stack {
     new CfnOutput(this, 'LedgerTable', { value: this.ledger.tableName });
     new CfnOutput(this, 'CollectorPolicyArn', { value: this.collectorPolicy.managedPolicyArn });
     this.suppressions(computeRole, lightRole);
+  }
+
+  /** Lambda's deprecation schedule, as lambench judges it (bench.toml's dates): a runtime
+   * whose functions can no longer be created stops the synth with the fix; one near a date
+   * is a warning on the stack. */
+  private checkRuntimes(matrix: Matrix) {
+    const blocked = matrix.runtimes.filter((r) => r.blocksDeploy);
+    if (blocked.length) throw new Error(blocked.map((r) => r.notice ?? r.id).join('\n'));
+    for (const r of matrix.runtimes) {
+      if (r.notice) Annotations.of(this).addWarningV2('lambench:runtime-lifecycle', r.notice);
+    }
   }
 
   private resultsBucket(): s3.Bucket {

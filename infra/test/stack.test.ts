@@ -12,6 +12,8 @@ import { functions, lambenchBinary, loadMatrix } from '../lib/matrix';
 import { DEPLOY_MEMORY_MB, LambenchStack } from '../lib/stack';
 
 const repoRoot = resolve(__dirname, '..', '..');
+// A fixed day for the runtimes' deprecation schedule: before nodejs20.x's creation block.
+process.env.LAMBENCH_TODAY = '2026-12-01';
 const matrix = loadMatrix(join(repoRoot, 'bench.toml'), lambenchBinary(repoRoot));
 const app = new App();
 const stack = new LambenchStack(app, matrix.stackName, {
@@ -26,8 +28,8 @@ const resources = (type: string) => template.findResources(type);
 
 test('one function per matrix entry, with its runtime, architecture, memory and role', () => {
   const specs = functions(matrix);
-  assert.equal(specs.length, 42);
-  template.resourceCountIs('AWS::Lambda::Function', 42);
+  assert.equal(specs.length, 48);
+  template.resourceCountIs('AWS::Lambda::Function', 48);
   for (const f of specs) {
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: f.name,
@@ -49,7 +51,7 @@ test('every function logs to its own group with 3-day retention', () => {
   const groups = Object.values(resources('AWS::Logs::LogGroup')).filter((g: any) =>
     String(g.Properties.LogGroupName).startsWith('/aws/lambda/'),
   );
-  assert.equal(groups.length, 42);
+  assert.equal(groups.length, 48);
   for (const g of groups) assert.equal(g.Properties.RetentionInDays, 3);
 });
 
@@ -172,4 +174,14 @@ test('a bad matrix file fails the synth with lambench\'s message naming the key'
   writeFileSync(bad, readFileSync(join(repoRoot, 'bench.toml'), 'utf8').replace('timeout_s = 30\n', 'timeout_s = 901\n'));
   assert.throws(() => loadMatrix(bad, lambenchBinary(repoRoot)), /workloads\.light\.timeout_s/);
   assert.throws(() => loadMatrix(bad, join(repoRoot, 'no-such-lambench')), /build lambench first/);
+});
+
+test('a runtime near its deprecation dates warns; once Lambda blocks creating it, the synth stops with the fix', () => {
+  const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('nodejs20.x: deprecated since 2026-04-30'));
+  assert.equal(warnings.length, 1);
+  const later = loadMatrix(join(repoRoot, 'bench.toml'), lambenchBinary(repoRoot), '2027-02-01');
+  assert.throws(
+    () => new LambenchStack(new App(), 'Later', { matrix: later, repoRoot, rustCode: () => lambda.Code.fromAsset(join(repoRoot, 'infra', 'placeholder')) }),
+    /nodejs20\.x: .*a new deployment fails: remove it from bench\.toml/,
+  );
 });

@@ -19,7 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .transpose()?
         .unwrap_or(10_000_000);
     let matrix = Matrix::builtin()?;
-    let functions = matrix.functions();
+    let functions = matrix.default_run();
     let cells: u64 = functions
         .iter()
         .map(|f| matrix.workloads[&f.workload].memory_mb.len() as u64)

@@ -8,11 +8,12 @@ use lambench_model::record::{Environment, Invocation, StartType, Status};
 pub use lambench_model::rng::SplitMix64;
 use lambench_model::{FunctionSpec, Matrix};
 
-/// Rows for every (function, memory) cell of the matrix: `cold` + `warm` samples each.
+/// Rows for every (function, memory) cell of the matrix's default run: `cold` + `warm`
+/// samples each.
 pub fn invocations(matrix: &Matrix, cold: u32, warm: u32, seed: u64) -> Vec<Invocation> {
     let mut generator = Generator::new(seed);
     matrix
-        .functions()
+        .default_run()
         .iter()
         .flat_map(|f| generator.function_rows(matrix, f, cold, warm))
         .collect()

@@ -243,7 +243,7 @@ mod tests {
 
     fn plan(mode: Mode) -> Plan {
         let m = Matrix::builtin().unwrap();
-        Plan::new(&m, "x", mode, &m.functions(), &Filters::default(), 7)
+        Plan::new(&m, "x", mode, &m.default_run(), &Filters::default(), 7)
     }
 
     fn production() -> Plan {

@@ -61,7 +61,7 @@ struct SimLambda {
 impl SimLambda {
     fn new(matrix: &Matrix, account_concurrency: u32) -> Self {
         let functions = matrix
-            .functions()
+            .default_run()
             .into_iter()
             .map(|spec| {
                 let network = matrix.workloads[&spec.workload].uses_dynamodb;
@@ -266,7 +266,7 @@ async fn production_plan_fits_within_1_2x_of_its_lower_bound() {
         &matrix,
         "production",
         mode,
-        &matrix.functions(),
+        &matrix.default_run(),
         &Filters::default(),
         42,
     );

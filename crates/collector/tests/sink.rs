@@ -12,7 +12,7 @@ fn manifest(run_id: &str) -> Manifest {
         &m,
         "test",
         m.mode("test").unwrap(),
-        &m.functions(),
+        &m.default_run(),
         &Filters::default(),
         1,
     );

@@ -1,8 +1,12 @@
 //! CPU in proportion to memory, as Lambda gives it (1,769 MB = one vCPU), and Lambda's memory
-//! limit, with Linux cgroups (v1 `cpu` + `memory` controllers, as root). Each execution
-//! environment gets its own group: `cpu.cfs_quota_us = period × memory / 1769` and
-//! `memory.limit_in_bytes = memory`; the group's `memory.max_usage_in_bytes` is the process
-//! tree's peak, and its `oom_kill` counter tells an out-of-memory kill from a crash.
+//! limit, with Linux cgroups, as root. Each execution environment gets its own group with a CPU
+//! quota of `period × memory / 1769` and a memory limit of MemorySize; the group's peak memory
+//! is the process tree's, and its OOM-kill counter tells an out-of-memory kill from a crash.
+//!
+//! Both kernel interfaces, detected at start ([`Cgroups::detect`]): cgroup v2 (one unified
+//! hierarchy: `cpu.max`, `memory.max`, `memory.peak`, `memory.events`), today's default on
+//! Linux distributions, and v1 (separate `cpu` and `memory` hierarchies: `cpu.cfs_quota_us`,
+//! `memory.limit_in_bytes`, `memory.max_usage_in_bytes`, `memory.oom_control`).
 //!
 //! The process is moved into its group by the parent right after spawn, so its first
 //! instructions (well under a millisecond, before the interpreter starts) run unthrottled.
@@ -10,8 +14,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-const CPU_ROOT: &str = "/sys/fs/cgroup/cpu";
-const MEMORY_ROOT: &str = "/sys/fs/cgroup/memory";
+/// Where the kernel's cgroup file systems are mounted.
+const ROOT: &str = "/sys/fs/cgroup";
 /// Lambda's memory per vCPU.
 pub const MB_PER_VCPU: f64 = 1769.0;
 /// The CFS period. A function that needs less CPU than one period's quota finishes inside one
@@ -21,25 +25,69 @@ pub const MB_PER_VCPU: f64 = 1769.0;
 /// 5× finer and keeps 128 MB's quota (1.45 ms) above the kernel's 1 ms minimum.
 const PERIOD_US: u64 = 20_000;
 
+/// The kernel interface in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// Separate `cpu` and `memory` hierarchies.
+    V1,
+    /// One unified hierarchy.
+    V2,
+}
+
+impl Version {
+    /// What `emulate --list` says is in use.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Version::V1 => "cgroup v1 (cpu.cfs_quota_us, memory.limit_in_bytes)",
+            Version::V2 => "cgroup v2 (cpu.max, memory.max)",
+        }
+    }
+
+    /// The file of a group holding a fact, by interface.
+    fn file(self, fact: Fact) -> &'static str {
+        match (self, fact) {
+            (Version::V1, Fact::Peak) => "memory.max_usage_in_bytes",
+            (Version::V2, Fact::Peak) => "memory.peak",
+            (Version::V1, Fact::OomKills) => "memory.oom_control",
+            (Version::V2, Fact::OomKills) => "memory.events",
+        }
+    }
+}
+
+/// What the emulator reads back from an environment's group.
+#[derive(Debug, Clone, Copy)]
+enum Fact {
+    Peak,
+    OomKills,
+}
+
 /// The emulator's cgroup parents, when this host lets us create them.
 #[derive(Debug)]
 pub struct Cgroups {
-    cpu: PathBuf,
-    memory: PathBuf,
+    version: Version,
+    /// v1: the parent in the cpu and in the memory hierarchy; v2: the one parent.
+    parents: Vec<PathBuf>,
     next: AtomicU64,
 }
 
-/// One environment's groups.
+/// One environment's groups (v1: cpu and memory; v2: one).
 #[derive(Debug)]
 pub struct EnvGroup {
-    cpu: PathBuf,
-    memory: PathBuf,
+    version: Version,
+    dirs: Vec<PathBuf>,
 }
 
 impl Cgroups {
-    /// Creates `lambench-<pid>` under the cpu and memory hierarchies, or says why it cannot.
+    /// Creates `lambench-<pid>-<n>` under the host's cgroups, or says why it cannot.
     pub fn detect() -> Result<Cgroups, String> {
-        sweep_stale();
+        Cgroups::detect_at(Path::new(ROOT))
+    }
+
+    /// [`Cgroups::detect`] with the cgroup file systems at `root` (a fake one in tests): v2 when
+    /// `root` is a unified hierarchy with the cpu and memory controllers, else v1 when it has
+    /// `cpu` and `memory` hierarchies.
+    pub fn detect_at(root: &Path) -> Result<Cgroups, String> {
+        sweep_stale(root);
         // Several emulators may run in one process (tests): each gets its own parent.
         static INSTANCE: AtomicU64 = AtomicU64::new(0);
         let name = format!(
@@ -47,53 +95,109 @@ impl Cgroups {
             std::process::id(),
             INSTANCE.fetch_add(1, Ordering::SeqCst)
         );
-        let cpu = Path::new(CPU_ROOT).join(&name);
-        let memory = Path::new(MEMORY_ROOT).join(&name);
-        for dir in [&cpu, &memory] {
+        let (version, parents) = if root.join("cgroup.controllers").is_file() {
+            (Version::V2, vec![v2_parent(root, &name)?])
+        } else if root.join("cpu/cpu.cfs_quota_us").is_file() && root.join("memory").is_dir() {
+            (
+                Version::V1,
+                vec![
+                    root.join("cpu").join(&name),
+                    root.join("memory").join(&name),
+                ],
+            )
+        } else {
+            return Err(format!(
+                "CPU scaling off: {} has neither a cgroup v2 hierarchy (cgroup.controllers) nor cgroup v1 cpu and memory hierarchies",
+                root.display()
+            ));
+        };
+        for dir in &parents {
             std::fs::create_dir_all(dir).map_err(|e| {
-                format!("CPU scaling off: cannot create {} ({e}); run as root on a host with cgroup v1 cpu and memory controllers", dir.display())
+                format!(
+                    "CPU scaling off: cannot create {} ({e}); run as root",
+                    dir.display()
+                )
             })?;
         }
-        if !cpu.join("cpu.cfs_quota_us").exists() {
-            return Err(format!(
-                "CPU scaling off: {} has no cpu.cfs_quota_us",
-                cpu.display()
-            ));
+        if version == Version::V2 {
+            // Its children (the environments) get the two controllers too.
+            enable_controllers(&parents[0])?;
         }
         Ok(Cgroups {
-            cpu,
-            memory,
+            version,
+            parents,
             next: AtomicU64::new(0),
         })
+    }
+
+    /// The interface in use.
+    pub fn version(&self) -> Version {
+        self.version
     }
 
     /// A new group for one environment with `memory_mb`'s CPU share and memory limit.
     pub fn create(&self, memory_mb: u32) -> std::io::Result<EnvGroup> {
         let n = self.next.fetch_add(1, Ordering::SeqCst);
         let group = EnvGroup {
-            cpu: self.cpu.join(format!("env-{n}")),
-            memory: self.memory.join(format!("env-{n}")),
+            version: self.version,
+            dirs: self
+                .parents
+                .iter()
+                .map(|p| p.join(format!("env-{n}")))
+                .collect(),
         };
-        std::fs::create_dir_all(&group.cpu)?;
-        std::fs::create_dir_all(&group.memory)?;
-        std::fs::write(group.cpu.join("cpu.cfs_period_us"), PERIOD_US.to_string())?;
-        std::fs::write(
-            group.cpu.join("cpu.cfs_quota_us"),
-            quota_us(memory_mb).to_string(),
-        )?;
-        let bytes = u64::from(memory_mb) * 1024 * 1024;
-        std::fs::write(
-            group.memory.join("memory.limit_in_bytes"),
-            bytes.to_string(),
-        )?;
+        for dir in &group.dirs {
+            std::fs::create_dir_all(dir)?;
+        }
+        let (quota, bytes) = (quota_us(memory_mb), u64::from(memory_mb) * 1024 * 1024);
+        match self.version {
+            Version::V1 => {
+                let (cpu, memory) = (&group.dirs[0], &group.dirs[1]);
+                std::fs::write(cpu.join("cpu.cfs_period_us"), PERIOD_US.to_string())?;
+                std::fs::write(cpu.join("cpu.cfs_quota_us"), quota.to_string())?;
+                std::fs::write(memory.join("memory.limit_in_bytes"), bytes.to_string())?;
+            }
+            Version::V2 => {
+                let dir = &group.dirs[0];
+                std::fs::write(dir.join("cpu.max"), format!("{quota} {PERIOD_US}"))?;
+                std::fs::write(dir.join("memory.max"), bytes.to_string())?;
+            }
+        }
         Ok(group)
     }
+}
+
+/// The v2 parent `root/name`, once `root` is checked to offer the cpu and memory controllers
+/// and passes them down (`cgroup.subtree_control`).
+fn v2_parent(root: &Path, name: &str) -> Result<PathBuf, String> {
+    let controllers = std::fs::read_to_string(root.join("cgroup.controllers")).unwrap_or_default();
+    let has = |c: &str| controllers.split_whitespace().any(|x| x == c);
+    if !(has("cpu") && has("memory")) {
+        return Err(format!(
+            "CPU scaling off: the cgroup v2 hierarchy at {} offers [{}], not both cpu and memory",
+            root.display(),
+            controllers.trim()
+        ));
+    }
+    enable_controllers(root)?;
+    Ok(root.join(name))
+}
+
+/// Passes the cpu and memory controllers to `dir`'s child groups (v2).
+fn enable_controllers(dir: &Path) -> Result<(), String> {
+    let control = dir.join("cgroup.subtree_control");
+    std::fs::write(&control, "+cpu +memory").map_err(|e| {
+        format!(
+            "CPU scaling off: cannot enable the cpu and memory controllers in {} ({e}); run as root",
+            control.display()
+        )
+    })
 }
 
 /// Removes the parents and any group still in them, killing what still runs there.
 impl Drop for Cgroups {
     fn drop(&mut self) {
-        for parent in [&self.cpu, &self.memory] {
+        for parent in &self.parents {
             remove_tree(parent);
         }
     }
@@ -117,21 +221,24 @@ fn remove_tree(parent: &Path) {
     let _ = std::fs::remove_dir(parent);
 }
 
-/// rmdir of a group, retried briefly while the kernel reaps its processes.
+/// rmdir of a group, retried briefly while the kernel reaps its processes (`EBUSY`); any
+/// other error is final.
 fn remove_retrying(dir: &Path) {
     for _ in 0..50 {
-        if std::fs::remove_dir(dir).is_ok() || !dir.exists() {
-            return;
+        match std::fs::remove_dir(dir) {
+            Err(e) if e.raw_os_error() == Some(libc::EBUSY) => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            _ => return,
         }
-        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 
 /// Removes groups left by emulators that are no longer running (`lambench-<pid>-<n>` with no such
-/// process): a killed emulator cannot clean up after itself.
-fn sweep_stale() {
-    for root in [CPU_ROOT, MEMORY_ROOT] {
-        let Ok(entries) = std::fs::read_dir(root) else {
+/// process) in either interface's places: a killed emulator cannot clean up after itself.
+fn sweep_stale(root: &Path) {
+    for dir in [root.to_path_buf(), root.join("cpu"), root.join("memory")] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
         for entry in entries.flatten() {
@@ -164,23 +271,28 @@ pub fn quota_us(memory_mb: u32) -> u64 {
 impl EnvGroup {
     /// Moves a process into the group.
     pub fn add(&self, pid: u32) -> std::io::Result<()> {
-        std::fs::write(self.cpu.join("cgroup.procs"), pid.to_string())?;
-        std::fs::write(self.memory.join("cgroup.procs"), pid.to_string())
+        for dir in &self.dirs {
+            std::fs::write(dir.join("cgroup.procs"), pid.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// The directory holding the memory controller's files.
+    fn memory(&self) -> &Path {
+        &self.dirs[self.dirs.len() - 1]
     }
 
     /// Peak memory of everything in the group, MB.
     pub fn peak_mb(&self) -> Option<i32> {
-        let bytes: u64 = std::fs::read_to_string(self.memory.join("memory.max_usage_in_bytes"))
-            .ok()?
-            .trim()
-            .parse()
-            .ok()?;
+        let file = self.memory().join(self.version.file(Fact::Peak));
+        let bytes: u64 = std::fs::read_to_string(file).ok()?.trim().parse().ok()?;
         Some(bytes.div_ceil(1024 * 1024) as i32)
     }
 
-    /// Whether the kernel killed something in the group for exceeding its memory.
+    /// Whether the kernel killed something in the group for exceeding its memory (the
+    /// `oom_kill` line of v1's `memory.oom_control` or v2's `memory.events`).
     pub fn oom_killed(&self) -> bool {
-        std::fs::read_to_string(self.memory.join("memory.oom_control"))
+        std::fs::read_to_string(self.memory().join(self.version.file(Fact::OomKills)))
             .ok()
             .and_then(|s| {
                 s.lines()
@@ -192,8 +304,9 @@ impl EnvGroup {
 
     /// Removes the (empty) group; retried briefly while the kernel reaps the process.
     pub fn remove(&self) {
-        remove_retrying(&self.cpu);
-        remove_retrying(&self.memory);
+        for dir in &self.dirs {
+            remove_retrying(dir);
+        }
     }
 }
 
@@ -217,6 +330,107 @@ mod tests {
         let me = format!("lambench-{}-3", std::process::id());
         assert!(!owner_gone(&me, "lambench-"));
         assert!(owner_gone(&format!("lambench-{}-0", u32::MAX), "lambench-"));
+    }
+
+    /// A fake cgroup v2 root: the files the kernel shows at the top of a unified hierarchy.
+    fn fake_v2(controllers: &str) -> tempfile::TempDir {
+        let root = tempfile::tempdir().expect("temp dir");
+        std::fs::write(root.path().join("cgroup.controllers"), controllers).unwrap();
+        std::fs::write(root.path().join("cgroup.subtree_control"), "").unwrap();
+        root
+    }
+
+    fn read(path: PathBuf) -> String {
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    #[test]
+    fn cgroup_v2_limits_cpu_and_memory_and_reads_peak_and_oom_kills() {
+        let root = fake_v2("cpuset cpu io memory hugetlb pids\n");
+        let groups = Cgroups::detect_at(root.path()).expect("v2 detected");
+        assert_eq!(groups.version(), Version::V2);
+        assert_eq!(
+            read(root.path().join("cgroup.subtree_control")),
+            "+cpu +memory"
+        );
+        let parent = groups.parents[0].clone();
+        assert_eq!(read(parent.join("cgroup.subtree_control")), "+cpu +memory");
+        let env = groups.create(256).expect("group");
+        let dir = parent.join("env-0");
+        assert_eq!(read(dir.join("cpu.max")), "2894 20000");
+        assert_eq!(read(dir.join("memory.max")), (256u64 << 20).to_string());
+        // A process of our own in the group: dropping the parent kills it.
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        env.add(child.id()).unwrap();
+        assert_eq!(read(dir.join("cgroup.procs")), child.id().to_string());
+        std::fs::write(dir.join("memory.peak"), "12582912\n").unwrap();
+        assert_eq!(env.peak_mb(), Some(12));
+        std::fs::write(
+            dir.join("memory.events"),
+            "low 0\nhigh 0\nmax 4\noom 0\noom_kill 0\n",
+        )
+        .unwrap();
+        assert!(!env.oom_killed());
+        std::fs::write(
+            dir.join("memory.events"),
+            "low 0\nhigh 0\nmax 9\noom 1\noom_kill 1\n",
+        )
+        .unwrap();
+        assert!(env.oom_killed());
+        drop(groups);
+        let status = child.wait().unwrap();
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&status),
+            Some(libc::SIGKILL)
+        );
+    }
+
+    #[test]
+    fn without_both_controllers_or_any_hierarchy_it_says_why() {
+        let root = fake_v2("cpuset io pids\n");
+        let err = Cgroups::detect_at(root.path()).unwrap_err();
+        assert!(
+            err.contains("not both cpu and memory") && err.contains("cpuset io pids"),
+            "{err}"
+        );
+        let empty = tempfile::tempdir().unwrap();
+        let err = Cgroups::detect_at(empty.path()).unwrap_err();
+        assert!(
+            err.contains("neither a cgroup v2 hierarchy") && err.contains("cgroup v1"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn cgroup_v1_writes_the_quota_and_the_limit_in_two_hierarchies() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("cpu")).unwrap();
+        std::fs::create_dir_all(root.path().join("memory")).unwrap();
+        std::fs::write(root.path().join("cpu/cpu.cfs_quota_us"), "-1").unwrap();
+        let groups = Cgroups::detect_at(root.path()).expect("v1 detected");
+        assert_eq!(groups.version(), Version::V1);
+        let env = groups.create(1769).unwrap();
+        let (cpu, memory) = (
+            groups.parents[0].join("env-0"),
+            groups.parents[1].join("env-0"),
+        );
+        assert_eq!(read(cpu.join("cpu.cfs_quota_us")), "20000");
+        assert_eq!(read(cpu.join("cpu.cfs_period_us")), "20000");
+        assert_eq!(
+            read(memory.join("memory.limit_in_bytes")),
+            (1769u64 << 20).to_string()
+        );
+        std::fs::write(memory.join("memory.max_usage_in_bytes"), "1048577").unwrap();
+        assert_eq!(env.peak_mb(), Some(2));
+        std::fs::write(
+            memory.join("memory.oom_control"),
+            "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n",
+        )
+        .unwrap();
+        assert!(env.oom_killed());
     }
 
     #[test]

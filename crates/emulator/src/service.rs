@@ -115,8 +115,8 @@ pub struct Emulator {
     pub port: u16,
     pub functions: Vec<FunctionDef>,
     pub unavailable: Vec<Unavailable>,
-    /// `Ok` when CPU scaling and memory limits are on, else why they are off.
-    pub cpu_scaling: Result<(), String>,
+    /// The cgroup interface giving CPU scaling and memory limits, or why they are off.
+    pub cpu_scaling: Result<&'static str, String>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     app: Arc<App>,
 }
@@ -168,7 +168,10 @@ impl Emulator {
         let port = listener.local_addr()?.port();
         let (cgroups, cpu_scaling) = if options.cpu_scaling {
             match Cgroups::detect() {
-                Ok(c) => (Some(c), Ok(())),
+                Ok(c) => {
+                    let version = c.version().describe();
+                    (Some(c), Ok(version))
+                }
                 Err(why) => (None, Err(why)),
             }
         } else {

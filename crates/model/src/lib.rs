@@ -6,6 +6,7 @@
 
 pub mod environment;
 pub mod language;
+pub mod lifecycle;
 pub mod matrix;
 pub mod parquet_out;
 pub mod price;

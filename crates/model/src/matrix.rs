@@ -12,7 +12,10 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use chrono::NaiveDate;
+
 use crate::Language;
+use crate::lifecycle::Lifecycle;
 
 /// The matrix file as it was when this binary was built.
 pub const BUILTIN_MATRIX: &str = include_str!("../../../bench.toml");
@@ -113,6 +116,30 @@ pub struct Runtime {
     pub language: Language,
     /// The runtime's part of function names (`python3-13`): ids contain dots, names may not.
     pub slug: String,
+    /// Listed, deployed and runnable, but measured only when chosen (`collect --runtime`): a
+    /// newer runtime beside the original benchmark's, which stays the default run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
+    /// Lambda's runtime table: end of support.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<NaiveDate>,
+    /// Lambda's runtime table: the first day functions with it cannot be created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_blocked: Option<NaiveDate>,
+    /// Lambda's runtime table: the first day they cannot be updated either.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_blocked: Option<NaiveDate>,
+}
+
+impl Runtime {
+    /// Its dates in Lambda's deprecation schedule.
+    pub fn lifecycle(&self) -> Lifecycle {
+        Lifecycle {
+            deprecated: self.deprecated,
+            create_blocked: self.create_blocked,
+            update_blocked: self.update_blocked,
+        }
+    }
 }
 
 /// One workload of the matrix.
@@ -253,6 +280,25 @@ impl Matrix {
             }
         }
         out
+    }
+
+    /// The functions a run measures unless `--runtime` says otherwise: those of the runtimes
+    /// that are not optional (the original benchmark's 42).
+    pub fn default_run(&self) -> Vec<FunctionSpec> {
+        let optional = self.optional_runtimes();
+        self.functions()
+            .into_iter()
+            .filter(|f| !optional.contains(&f.runtime.as_str()))
+            .collect()
+    }
+
+    /// The ids of the runtimes measured only when chosen (`optional = true`).
+    pub fn optional_runtimes(&self) -> Vec<&str> {
+        self.runtimes
+            .iter()
+            .filter(|r| r.optional)
+            .map(|r| r.id.as_str())
+            .collect()
     }
 
     /// The function name for a runtime, architecture and workload.
@@ -398,7 +444,28 @@ fn validate_architectures(names: &[String]) -> Result<Vec<Architecture>, MatrixE
 fn validate_runtimes(runtimes: &[Runtime]) -> Result<(), MatrixError> {
     no_duplicates("runtimes.id", runtimes.iter().map(|r| r.id.clone()))?;
     no_duplicates("runtimes.slug", runtimes.iter().map(|r| r.slug.clone()))?;
+    if runtimes.iter().all(|r| r.optional) {
+        return Err(MatrixError::Invalid {
+            key: "runtimes".into(),
+            reason: "every runtime is optional: a run without --runtime would measure nothing (leave `optional` out of at least one)".into(),
+        });
+    }
     for (i, runtime) in runtimes.iter().enumerate() {
+        let dates = [
+            ("deprecated", runtime.deprecated),
+            ("create_blocked", runtime.create_blocked),
+            ("update_blocked", runtime.update_blocked),
+        ];
+        let known: Vec<_> = dates.iter().filter_map(|(k, d)| Some((k, (*d)?))).collect();
+        if let Some(w) = known.windows(2).find(|w| w[0].1 > w[1].1) {
+            return Err(MatrixError::Invalid {
+                key: format!("runtimes[{i}].{}", w[1].0),
+                reason: format!(
+                    "{} is before {} {}: Lambda deprecates, then blocks creating, then updating",
+                    w[1].1, w[0].0, w[0].1
+                ),
+            });
+        }
         let key = format!("runtimes[{i}].id");
         let language = language_of(&runtime.id).ok_or_else(|| MatrixError::UnknownRuntime {
             key: key.clone(),
@@ -510,11 +577,19 @@ mod tests {
     }
 
     #[test]
-    fn builtin_matrix_has_42_functions() {
+    fn builtin_matrix_has_42_functions_in_the_default_run() {
         let m = Matrix::builtin().unwrap();
         let fns = m.functions();
-        assert_eq!(fns.len(), 42);
-        assert_eq!(m.runtimes.len(), 7);
+        assert_eq!(fns.len(), 48, "with the optional nodejs24.x");
+        assert_eq!(m.runtimes.len(), 8);
+        let default_run = m.select_runtimes(&[]).unwrap();
+        assert_eq!(default_run.len(), 7);
+        assert!(!default_run.contains(&"nodejs24.x".to_string()));
+        assert_eq!(
+            m.select_runtimes(&["node24".into()]).unwrap(),
+            ["nodejs24.x"],
+            "an optional runtime is measured when chosen"
+        );
         assert!(
             fns.iter()
                 .any(|f| f.name == "lambench-python3-13-arm64-cpu-intensive")
@@ -554,6 +629,36 @@ mod tests {
     fn language_must_match_runtime() {
         let err = with("id = \"nodejs22.x\"", "id = \"python3.99\"").unwrap_err();
         assert!(matches!(err, MatrixError::LanguageMismatch { .. }), "{err}");
+    }
+
+    #[test]
+    fn lifecycle_dates_must_come_in_lambdas_order() {
+        let err = with(
+            "update_blocked = \"2027-03-03\"",
+            "update_blocked = \"2027-01-03\"",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("runtimes[6].update_blocked") && err.contains("2027-01-03"),
+            "{err}"
+        );
+        let err = with(
+            "create_blocked = \"2027-02-01\"",
+            "create_blocked = \"2027-02-31\"",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("create_blocked"), "{err}");
+    }
+
+    #[test]
+    fn a_matrix_of_only_optional_runtimes_is_refused() {
+        let text = BUILTIN_MATRIX
+            .replace("optional = true\n", "")
+            .replace("slug = \"", "optional = true\nslug = \"");
+        let err = text.parse::<Matrix>().unwrap_err().to_string();
+        assert!(err.contains("every runtime is optional"), "{err}");
     }
 
     #[test]

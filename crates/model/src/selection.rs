@@ -24,7 +24,16 @@ impl Matrix {
     /// Runtime ids for `--runtime` values: an id (`python3.12`), a language (`rust`, `python`,
     /// `nodejs` or `node`: all its runtimes) or a short form (`py3.12`, `py312`, `node22`,
     /// `nodejs22`), each resolved to the matrix's runtimes; duplicates removed, order kept.
+    /// None given: every runtime but the optional ones (the default run).
     pub fn select_runtimes(&self, given: &[String]) -> Result<Vec<String>, SelectionError> {
+        if given.is_empty() {
+            return Ok(self
+                .runtimes
+                .iter()
+                .filter(|r| !r.optional)
+                .map(|r| r.id.clone())
+                .collect());
+        }
         let mut out = Vec::new();
         for value in given {
             let found: Vec<&str> = self
@@ -228,6 +237,13 @@ mod tests {
             Ok(strings(&["light"]))
         );
         assert_eq!(m.select_memory(&[1024, 1024]), Ok(vec![1024]));
-        assert_eq!(m.select_runtimes(&[]), Ok(vec![]));
+        let default_run = m.select_runtimes(&[]).expect("the default run");
+        let not_optional: Vec<String> = m
+            .runtimes
+            .iter()
+            .filter(|r| !r.optional)
+            .map(|r| r.id.clone())
+            .collect();
+        assert_eq!(default_run, not_optional);
     }
 }

@@ -33,6 +33,7 @@ pub async fn run(matrix: &Matrix, args: &CollectArgs) -> anyhow::Result<()> {
     }
     // So are selection values that name nothing, before the emulator starts or AWS is asked.
     let filters = filters(matrix, args)?;
+    check_lifecycle(matrix, &filters, args, super::today()?)?;
     let target = Target::open(matrix, args).await?;
     let location = Location::resolve(&args.out, true)
         .await
@@ -92,6 +93,32 @@ fn filters(matrix: &Matrix, args: &CollectArgs) -> anyhow::Result<Filters> {
         workloads: matrix.select_workloads(&args.workloads).map_err(usage)?,
         memory_mb: matrix.select_memory(&args.memory).map_err(usage)?,
     })
+}
+
+/// Warns about chosen runtimes Lambda is retiring (`bench.toml`'s dates); on AWS refuses the
+/// ones whose functions can no longer be updated, since every cell sets its memory size.
+fn check_lifecycle(
+    matrix: &Matrix,
+    filters: &Filters,
+    args: &CollectArgs,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
+    let on_aws = !args.local && args.endpoint_url.is_none();
+    for runtime in matrix
+        .runtimes
+        .iter()
+        .filter(|r| filters.runtimes.contains(&r.id))
+    {
+        let lifecycle = runtime.lifecycle();
+        let Some(notice) = lifecycle.notice(&runtime.id, today) else {
+            continue;
+        };
+        if on_aws && lifecycle.standing(today).blocks_collect() {
+            return Err(UsageError(format!("cannot collect on AWS: {notice}")).into());
+        }
+        eprintln!("warning: {notice}");
+    }
+    Ok(())
 }
 
 /// Discovers, plans, prints the plan and asks; `None` when only the plan was wanted.

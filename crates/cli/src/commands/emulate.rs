@@ -62,8 +62,8 @@ fn print_functions(emulator: &Emulator) {
         println!("  {:<48} {}", u.name, u.reason);
     }
     match &emulator.cpu_scaling {
-        Ok(()) => println!(
-            "CPU scaling on: each environment gets memory/1769 of a CPU and a MemorySize memory limit"
+        Ok(cgroups) => println!(
+            "CPU scaling on with {cgroups}: each environment gets memory/1769 of a CPU and a MemorySize memory limit"
         ),
         Err(why) => println!("{why}: a memory sweep on this emulator measures nothing about CPU"),
     }

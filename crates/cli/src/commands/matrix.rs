@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
+use lambench_model::lifecycle::Standing;
 use lambench_model::matrix::Runtime;
 use lambench_model::{Architecture, Language, Matrix, Mode};
 use serde::Serialize;
@@ -10,30 +12,54 @@ use serde::Serialize;
 use crate::cli::MatrixArgs;
 
 pub fn run(matrix: &Matrix, args: &MatrixArgs) -> anyhow::Result<()> {
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&Document::new(matrix))?);
-        return Ok(());
+    let today = super::today()?;
+    for runtime in &matrix.runtimes {
+        if let Some(notice) = runtime.lifecycle().notice(&runtime.id, today) {
+            eprintln!("warning: {notice}");
+        }
     }
+    let text = if args.json {
+        serde_json::to_string_pretty(&Document::new(matrix, today))? + "\n"
+    } else {
+        listing(matrix)
+    };
+    super::print(text.as_bytes())
+}
+
+/// The functions, the default run's size per mode, and each function's memory sizes.
+fn listing(matrix: &Matrix) -> String {
+    use std::fmt::Write;
     let functions = matrix.functions();
-    let cells: usize = functions
+    let optional = matrix.optional_runtimes();
+    let default_run = matrix.default_run();
+    let cells: usize = default_run
         .iter()
         .map(|f| matrix.workloads[&f.workload].memory_mb.len())
         .sum();
-    println!(
-        "{} functions, {} (function, memory) cells",
+    let mut out = format!(
+        "{} functions; the default run: {} functions, {cells} (function, memory) cells\n",
         functions.len(),
-        cells
+        default_run.len()
     );
+    if !optional.is_empty() {
+        let _ = writeln!(
+            out,
+            "  optional, measured when chosen (collect --runtime): {}",
+            optional.join(", ")
+        );
+    }
     for (name, mode) in &matrix.modes {
         let n = u64::from(mode.cold + mode.warm) * cells as u64;
-        println!(
+        let _ = writeln!(
+            out,
             "  mode {name:<11} {:>4} cold + {:>4} warm per cell = {n} invocations",
             mode.cold, mode.warm
         );
     }
     for f in &functions {
         let mem = &matrix.workloads[&f.workload].memory_mb;
-        println!(
+        let _ = writeln!(
+            out,
             "  {:<48} {:<16} {:<7} {:?}",
             f.name,
             f.runtime,
@@ -41,7 +67,7 @@ pub fn run(matrix: &Matrix, args: &MatrixArgs) -> anyhow::Result<()> {
             mem
         );
     }
-    Ok(())
+    out
 }
 
 /// The matrix as `--json` prints it (docs/matrix.md): the validated file plus, per function,
@@ -52,10 +78,22 @@ struct Document<'m> {
     default_region: &'m str,
     ledger_table: &'m str,
     architectures: &'m [Architecture],
-    runtimes: &'m [Runtime],
+    runtimes: Vec<RuntimeDoc<'m>>,
     workloads: Vec<WorkloadDoc<'m>>,
     functions: Vec<FunctionDoc<'m>>,
     modes: &'m BTreeMap<String, Mode>,
+}
+
+/// A runtime as in the file, and where it stands today in Lambda's deprecation schedule.
+#[derive(Serialize)]
+struct RuntimeDoc<'m> {
+    #[serde(flatten)]
+    runtime: &'m Runtime,
+    standing: Standing,
+    /// Whether a deployment must refuse it (Lambda blocks creating its functions).
+    blocks_deploy: bool,
+    /// The warning or refusal to show, with the fix; `null` while nothing is near.
+    notice: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -86,7 +124,21 @@ struct FunctionDoc<'m> {
 }
 
 impl<'m> Document<'m> {
-    fn new(matrix: &'m Matrix) -> Self {
+    fn new(matrix: &'m Matrix, today: NaiveDate) -> Self {
+        let runtimes = matrix
+            .runtimes
+            .iter()
+            .map(|runtime| {
+                let lifecycle = runtime.lifecycle();
+                let standing = lifecycle.standing(today);
+                RuntimeDoc {
+                    runtime,
+                    standing,
+                    blocks_deploy: standing.blocks_deploy(),
+                    notice: lifecycle.notice(&runtime.id, today),
+                }
+            })
+            .collect();
         let workloads = matrix
             .workloads
             .iter()
@@ -123,7 +175,7 @@ impl<'m> Document<'m> {
             default_region: &matrix.default_region,
             ledger_table: &matrix.ledger_table,
             architectures: &matrix.architectures,
-            runtimes: &matrix.runtimes,
+            runtimes,
             workloads,
             functions,
             modes: &matrix.modes,

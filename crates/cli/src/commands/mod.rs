@@ -44,6 +44,20 @@ pub fn print(bytes: &[u8]) -> anyhow::Result<()> {
     }
 }
 
+/// Today's date (UTC) for the runtimes' deprecation schedule; `LAMBENCH_TODAY=YYYY-MM-DD`
+/// sets another day (to see what a date will bring, and for tests).
+pub fn today() -> anyhow::Result<chrono::NaiveDate> {
+    match std::env::var("LAMBENCH_TODAY") {
+        Ok(day) => chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|e| {
+            UsageError(format!(
+                "LAMBENCH_TODAY={day:?} is not a YYYY-MM-DD date: {e}"
+            ))
+            .into()
+        }),
+        Err(_) => Ok(chrono::Utc::now().date_naive()),
+    }
+}
+
 /// The matrix from `--matrix`, or the one built in.
 pub fn load_matrix(path: Option<&Path>) -> anyhow::Result<Matrix> {
     match path {
