@@ -3,7 +3,7 @@
 // entry file, source folder and timeout come from there (crates/model/src/language.rs): infra/
 // has no TOML parser and no second copy of any of them.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type Language = 'python' | 'nodejs' | 'rust';
@@ -47,16 +47,16 @@ export interface Matrix {
   functions: FunctionSpec[];
 }
 
-/** The lambench binary to ask: LAMBENCH_BIN, else a build in the checkout's target folder
- * (CARGO_TARGET_DIR or target/; release before debug), else `lambench` on PATH. */
+/** The lambench binary to ask: LAMBENCH_BIN, else the newest build in the checkout's target
+ * folder (CARGO_TARGET_DIR or target/, release or debug), else `lambench` on PATH. */
 export function lambenchBinary(repoRoot: string): string {
   if (process.env.LAMBENCH_BIN) return process.env.LAMBENCH_BIN;
   const target = process.env.CARGO_TARGET_DIR ?? join(repoRoot, 'target');
-  for (const profile of ['release', 'debug']) {
-    const built = join(target, profile, 'lambench');
-    if (existsSync(built)) return built;
-  }
-  return 'lambench';
+  const built = ['release', 'debug']
+    .map((profile) => join(target, profile, 'lambench'))
+    .filter((path) => existsSync(path))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return built[0] ?? 'lambench';
 }
 
 /** Runs `lambench matrix --json` on the matrix file at `path`; its errors name the key to fix.
@@ -79,7 +79,11 @@ export function loadMatrix(path: string, binary: string, today?: string): Matrix
     }
     throw new Error(`${binary} --matrix ${path} matrix --json failed: ${String(e.stderr || e.message).trim()}`);
   }
-  return fromJson(JSON.parse(out));
+  const doc = JSON.parse(out);
+  if (!Array.isArray(doc.runtimes) || !Array.isArray(doc.workloads) || !doc.functions?.[0]?.handler) {
+    throw new Error(`${binary} is older than this checkout (its matrix --json lacks runtimes, workloads or handlers): rebuild it`);
+  }
+  return fromJson(doc);
 }
 
 /** The typed matrix from `lambench matrix --json`'s document (docs/matrix.md). */

@@ -293,7 +293,7 @@ pub struct EmulateArgs {
 
     /// Every function's timeout in seconds (Lambda ends an invocation after it, Status:
     /// timeout) [default: each workload's timeout_s in bench.toml, as deployed].
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(1..=900))]
     pub timeout_s: Option<u32>,
 }
 

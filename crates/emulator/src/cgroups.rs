@@ -187,8 +187,15 @@ fn v2_parent(root: &Path, name: &str) -> Result<PathBuf, String> {
 fn enable_controllers(dir: &Path) -> Result<(), String> {
     let control = dir.join("cgroup.subtree_control");
     std::fs::write(&control, "+cpu +memory").map_err(|e| {
+        // A v2 group with processes of its own cannot pass controllers down (the kernel's
+        // no-internal-process rule): a container's namespaced root, for one.
+        let why = if e.raw_os_error() == Some(libc::EBUSY) {
+            "it holds processes of its own (a container's cgroup root does): move them into a child group first, as docker-in-docker setups do"
+        } else {
+            "run as root"
+        };
         format!(
-            "CPU scaling off: cannot enable the cpu and memory controllers in {} ({e}); run as root",
+            "CPU scaling off: cannot enable the cpu and memory controllers in {} ({e}); {why}",
             control.display()
         )
     })
@@ -209,7 +216,10 @@ fn remove_tree(parent: &Path) {
         for child in children.flatten().filter(|c| c.path().is_dir()) {
             let procs =
                 std::fs::read_to_string(child.path().join("cgroup.procs")).unwrap_or_default();
-            for pid in procs.lines().filter_map(|l| l.trim().parse::<i32>().ok()) {
+            // v2 lists a process outside this pid namespace as 0, and kill(0) would signal
+            // our own process group: only real pids.
+            let pids = procs.lines().filter_map(|l| l.trim().parse::<i32>().ok());
+            for pid in pids.filter(|&p| p > 0) {
                 // SAFETY: kill(2) of a process in this emulator's own group.
                 unsafe {
                     libc::kill(pid, libc::SIGKILL);

@@ -33,7 +33,10 @@ pub async fn run(matrix: &Matrix, args: &CollectArgs) -> anyhow::Result<()> {
     }
     // So are selection values that name nothing, before the emulator starts or AWS is asked.
     let filters = filters(matrix, args)?;
-    check_lifecycle(matrix, &filters, args, super::today()?)?;
+    if args.resume.is_none() {
+        // A resumed run keeps the runtimes it was started with, checked then.
+        check_lifecycle(matrix, &filters, args, super::today()?)?;
+    }
     let target = Target::open(matrix, args).await?;
     let location = Location::resolve(&args.out, true)
         .await

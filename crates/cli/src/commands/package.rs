@@ -39,7 +39,7 @@ pub fn run(matrix: &Matrix, args: &PackageArgs) -> anyhow::Result<()> {
             match build_rust(&repo, arch, &args.cargo_profile) {
                 Ok(dir) => Some(dir),
                 Err(reason) => {
-                    skipped.push(json!({"architecture": arch.as_str(), "language": "rust", "reason": reason}));
+                    skipped.push(json!({"architecture": arch.as_str(), "language": Language::Rust, "reason": reason}));
                     eprintln!("skipped Rust on {arch}: {reason}");
                     None
                 }

@@ -10,12 +10,18 @@ use assert_cmd::Command;
 use lambench_analyzer::synthetic;
 use lambench_model::{Matrix, parquet_out};
 
+/// The day the tests judge runtimes' deprecation dates on: before nodejs20.x's blocks.
+pub const TODAY: &str = "2026-12-01";
+
 /// The `lambench` binary built by cargo for this test run.
 pub fn lambench() -> Command {
     let mut cmd = Command::cargo_bin("lambench").expect("lambench binary");
     cmd.current_dir(repo_root());
     cmd.env_remove("LAMBENCH_DATA")
-        .env_remove("LAMBENCH_MATRIX");
+        .env_remove("LAMBENCH_MATRIX")
+        // A fixed day for the runtimes' deprecation schedule, so no test changes with the
+        // calendar (tests/runtime_lifecycle.rs sets other days).
+        .env("LAMBENCH_TODAY", TODAY);
     cmd
 }
 
