@@ -50,16 +50,20 @@ pub fn entry_for(
     workload: &str,
     rust_binary: Option<&Path>,
 ) -> anyhow::Result<Entry> {
-    let source = match language.source_dir(workload) {
-        Some(dir) => repo.join(dir).join(language.entry_file()),
-        None => rust_binary
-            .context("no Rust binary for this architecture")?
-            .to_path_buf(),
+    // A built entry file is the executable Lambda runs itself (`bootstrap`).
+    let (source, executable) = match language.source_dir(workload) {
+        Some(dir) => (repo.join(dir).join(language.entry_file()), false),
+        None => (
+            rust_binary
+                .context("no Rust binary for this architecture")?
+                .to_path_buf(),
+            true,
+        ),
     };
     Ok(Entry {
         name: language.entry_file(),
         source,
-        executable: language.executable(),
+        executable,
     })
 }
 

@@ -7,8 +7,8 @@ mod common;
 use common::collect::{CELL_COUNTS, query, small_matrix};
 use common::{lambench, succeed};
 
-/// Before nodejs20.x's creation block (2027-02-01), within 90 days of it.
-const SOON: &str = "2026-12-01";
+/// Before nodejs20.x's creation block (2027-02-01), within 90 days of it: the tests' day.
+const SOON: &str = common::TODAY;
 /// After its update block (2027-03-03): nothing can be deployed or configured.
 const AFTER: &str = "2027-03-10";
 

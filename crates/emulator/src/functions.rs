@@ -83,27 +83,29 @@ pub fn discover(
         };
         // Interpreted languages run their source from the checkout; Rust's `bootstrap` is
         // the workload's binary, in the binaries' folder.
-        let (task_root, program) = match f.language.source_dir(&f.workload) {
-            Some(dir) => (repo.join(dir), program),
-            None => (program.clone(), program.join(&f.workload)),
-        };
-        let needed = if f.language.executable() {
-            program.clone()
-        } else {
-            task_root.join(f.language.entry_file())
+        // Interpreted languages run their entry file from the checkout; a built one's
+        // `bootstrap` is the workload's binary, in the binaries' folder.
+        let (task_root, program, needed, missing_reason) = match f.language.source_dir(&f.workload)
+        {
+            Some(dir) => {
+                let root = repo.join(dir);
+                let entry = root.join(f.language.entry_file());
+                let why = format!(
+                    "no handler at {}: run from a lambench checkout",
+                    entry.display()
+                );
+                (root, program, entry, why)
+            }
+            None => {
+                let binary = program.join(&f.workload);
+                let why = format!("{} not built", binary.display());
+                (program, binary.clone(), binary, why)
+            }
         };
         if !needed.is_file() {
-            let reason = if f.language.executable() {
-                format!("{} not built", needed.display())
-            } else {
-                format!(
-                    "no handler at {}: run from a lambench checkout",
-                    needed.display()
-                )
-            };
             missing.push(Unavailable {
                 name: f.name,
-                reason,
+                reason: missing_reason,
             });
             continue;
         }

@@ -59,11 +59,6 @@ impl Language {
             Language::Rust => None,
         }
     }
-
-    /// Whether the deployed file must be executable (Lambda runs `bootstrap` itself).
-    pub fn executable(self) -> bool {
-        self == Language::Rust
-    }
 }
 
 impl fmt::Display for Language {
@@ -97,13 +92,12 @@ mod tests {
     }
 
     #[test]
-    fn interpreted_languages_have_a_source_folder_and_rust_a_built_executable() {
+    fn interpreted_languages_have_a_source_folder_and_rust_a_built_bootstrap() {
         assert_eq!(
             Language::Python.source_dir("light").as_deref(),
             Some("handlers/python/light")
         );
         assert_eq!(Language::Rust.source_dir("light"), None);
-        assert!(Language::Rust.executable() && !Language::Nodejs.executable());
         for l in Language::ALL {
             let module = l.handler().split('.').next().unwrap_or_default();
             assert!(
