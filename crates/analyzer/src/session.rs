@@ -95,9 +95,18 @@ pub struct Analyzer {
     ctx: SessionContext,
     /// `None` for a session without data ([`Analyzer::without_data`]).
     location: Option<DataLocation>,
+    /// The first and last `invoked_at` of the rows read, from the files' footers.
+    invoked_span: Option<(i64, i64)>,
 }
 
 impl Analyzer {
+    /// The first and last `invoked_at` (UTC microseconds) of the rows `invocations` holds, by
+    /// the Parquet statistics read when the data was opened, so without a scan; `None` when a
+    /// file has no such statistics (then `SELECT min(invoked_at), max(invoked_at)` answers).
+    pub fn invoked_span(&self) -> Option<(i64, i64)> {
+        self.invoked_span
+    }
+
     /// Opens a data location: checks that it holds data (and the run, if one is asked for),
     /// registers `invocations` and the lambench SQL functions.
     pub async fn open(location: &DataLocation, run: Option<&str>) -> Result<Analyzer> {
@@ -132,9 +141,10 @@ impl Analyzer {
             }
             None => listing.files.clone(),
         };
-        let foreign = location.foreign_files(&read, &file_schema()).await;
-        if !foreign.is_empty() {
-            let files: Vec<String> = foreign
+        let footers = location.read_footers(&read, &file_schema()).await;
+        if !footers.foreign.is_empty() {
+            let files: Vec<String> = footers
+                .foreign
                 .iter()
                 .map(|(f, why)| format!("  {f}: {why}"))
                 .collect();
@@ -177,6 +187,7 @@ impl Analyzer {
         Ok(Analyzer {
             ctx,
             location: Some(location.clone()),
+            invoked_span: footers.invoked_span,
         })
     }
 
@@ -189,6 +200,7 @@ impl Analyzer {
         Analyzer {
             ctx,
             location: None,
+            invoked_span: None,
         }
     }
 

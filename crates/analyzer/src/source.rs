@@ -13,8 +13,10 @@ use lambench_store::{Location, LocationError};
 use object_store::path::Path as StorePath;
 use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
 use parquet::arrow::parquet_to_arrow_schema;
+use parquet::basic::{LogicalType, TimeUnit};
 use parquet::errors::ParquetError;
-use parquet::file::metadata::ParquetMetaDataReader;
+use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader};
+use parquet::file::statistics::Statistics;
 use url::Url;
 
 use crate::error::{Error, Result};
@@ -96,31 +98,41 @@ impl DataLocation {
         Ok(listing)
     }
 
-    /// Files whose columns are not lambench's (`file` schema: every column known, of its type
-    /// or one that casts losslessly, and the required ones present), with what is wrong: a
+    /// Reads the footers of `files` (only footers, concurrently) for two things: the files
+    /// whose columns are not lambench's (`file` schema: every column known, of its type or
+    /// one that casts losslessly, and the required ones present), with what is wrong, since a
     /// stray Parquet in the data folder would otherwise add NULL rows or fail a query without
-    /// naming itself. Only footers are read, concurrently. Unreadable footers are left to
+    /// naming itself; and the first and last `invoked_at` by the row groups' statistics, which
+    /// a `min`/`max` query would get by scanning every row. Unreadable footers are left to
     /// [`Self::corrupt_files`].
-    pub async fn foreign_files(
-        &self,
-        files: &[ObjectMeta],
-        file: &Schema,
-    ) -> Vec<(String, String)> {
-        let checks = files.iter().map(|meta| async move {
-            let found = self.file_schema(meta).await?;
-            let why = mismatch(&found, file)?;
-            Some((self.relative(&meta.location), why))
+    pub async fn read_footers(&self, files: &[ObjectMeta], file: &Schema) -> Footers {
+        let reads = files.iter().map(|meta| async move {
+            let metadata = self.footer(meta).await;
+            let foreign = metadata.as_ref().and_then(|m| {
+                let found = arrow_schema(m)?;
+                let why = mismatch(&found, file)?;
+                Some((self.relative(&meta.location), why))
+            });
+            let span = metadata.as_ref().map_or(Span::Unknown, invoked_span);
+            (foreign, span)
         });
-        futures::stream::iter(checks)
+        let read: Vec<_> = futures::stream::iter(reads)
             .buffer_unordered(16)
-            .filter_map(|x| async move { x })
             .collect()
-            .await
+            .await;
+        let span = read.iter().fold(Span::NoRows, |all, (_, s)| all.join(*s));
+        Footers {
+            invoked_span: match span {
+                Span::Rows(first, last) => Some((first, last)),
+                Span::Unknown | Span::NoRows => None,
+            },
+            foreign: read.into_iter().filter_map(|(f, _)| f).collect(),
+        }
     }
 
-    /// A file's Arrow schema from its footer (two ranged reads at most: a guess at the footer's
-    /// size, then exactly what it needs); `None` when it cannot be read.
-    async fn file_schema(&self, meta: &ObjectMeta) -> Option<Schema> {
+    /// A file's footer (two ranged reads at most: a guess at its size, then exactly what it
+    /// needs); `None` when it cannot be read.
+    async fn footer(&self, meta: &ObjectMeta) -> Option<ParquetMetaData> {
         let size = meta.size;
         let mut tail = size.min(64 * 1024);
         for _ in 0..2 {
@@ -131,12 +143,7 @@ impl DataLocation {
                 .ok()?;
             let mut reader = ParquetMetaDataReader::new();
             match reader.try_parse_sized(&bytes, size) {
-                Ok(()) => {
-                    let metadata = reader.finish().ok()?;
-                    let file = metadata.file_metadata();
-                    return parquet_to_arrow_schema(file.schema_descr(), file.key_value_metadata())
-                        .ok();
-                }
+                Ok(()) => return reader.finish().ok(),
                 Err(ParquetError::NeedMoreData(needed)) => tail = (needed as u64).min(size),
                 Err(_) => return None,
             }
@@ -181,6 +188,77 @@ impl DataLocation {
         bad
     }
 }
+
+/// What [`DataLocation::read_footers`] found.
+#[derive(Debug, Default)]
+pub struct Footers {
+    /// The files that are not lambench's, with what is wrong.
+    pub foreign: Vec<(String, String)>,
+    /// The first and last `invoked_at` (UTC microseconds) of every row, by the row groups'
+    /// statistics; `None` when a file has no such statistics, or no file has rows.
+    pub invoked_span: Option<(i64, i64)>,
+}
+
+/// A footer's schema in Arrow terms.
+fn arrow_schema(metadata: &ParquetMetaData) -> Option<Schema> {
+    let file = metadata.file_metadata();
+    parquet_to_arrow_schema(file.schema_descr(), file.key_value_metadata()).ok()
+}
+
+/// What a file's footer says of its `invoked_at`.
+#[derive(Debug, Clone, Copy)]
+enum Span {
+    /// No statistics, or not in microseconds (lambench's unit): a query must say.
+    Unknown,
+    /// The file has no rows (an imported day or week without data is such a file).
+    NoRows,
+    /// The least and greatest value.
+    Rows(i64, i64),
+}
+
+impl Span {
+    fn join(self, other: Span) -> Span {
+        match (self, other) {
+            (Span::Unknown, _) | (_, Span::Unknown) => Span::Unknown,
+            (Span::NoRows, s) | (s, Span::NoRows) => s,
+            (Span::Rows(a, b), Span::Rows(c, d)) => Span::Rows(a.min(c), b.max(d)),
+        }
+    }
+}
+
+/// A file's `invoked_at` span by its row groups' statistics.
+fn invoked_span(metadata: &ParquetMetaData) -> Span {
+    let schema = metadata.file_metadata().schema_descr();
+    let Some(column) = schema
+        .columns()
+        .iter()
+        .position(|c| c.path().string() == INVOKED_AT)
+    else {
+        return Span::Unknown;
+    };
+    let micros = matches!(
+        schema.column(column).logical_type_ref(),
+        Some(LogicalType::Timestamp(t)) if t.unit == TimeUnit::MICROS
+    );
+    if !micros {
+        return Span::Unknown;
+    }
+    metadata
+        .row_groups()
+        .iter()
+        .filter(|group| group.num_rows() > 0)
+        .map(|group| match group.column(column).statistics() {
+            Some(Statistics::Int64(stats)) => match (stats.min_opt(), stats.max_opt()) {
+                (Some(&min), Some(&max)) => Span::Rows(min, max),
+                _ => Span::Unknown,
+            },
+            _ => Span::Unknown,
+        })
+        .fold(Span::NoRows, Span::join)
+}
+
+/// The column whose span [`Footers::invoked_span`] gives.
+const INVOKED_AT: &str = "invoked_at";
 
 /// Why a file's schema is not lambench's, or `None` when it is (older files may lack
 /// columns added since, which read as NULL).

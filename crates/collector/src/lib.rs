@@ -16,8 +16,6 @@ pub mod error;
 pub mod estimate;
 pub mod ledger;
 pub mod limits;
-pub mod manifest;
-pub mod plan;
 pub mod progress;
 pub mod runner;
 pub mod schedule;
@@ -27,6 +25,8 @@ pub mod sink;
 pub use api::{ApiError, ErrorKind, FunctionConfig, Invoked, LambdaApi, UpdateStatus};
 pub use cell::CellOutcome;
 pub use error::CollectError;
+/// The plan and the manifest are the model's (the report reads manifests too).
+pub use lambench_model::{manifest, plan};
 pub use limits::Limits;
 pub use manifest::{Manifest, RunStatus};
 pub use plan::{Cell, CellRound, Filters, Plan};

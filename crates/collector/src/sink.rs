@@ -186,7 +186,7 @@ fn storage(location: &Location, e: impl std::fmt::Display) -> CollectError {
 }
 
 fn manifest_key(run_id: &str) -> Result<String, CollectError> {
-    Ok(parquet_out::run_key(run_id, parquet_out::MANIFEST_FILE)?)
+    Ok(crate::manifest::key(run_id)?)
 }
 
 /// The manifest of `run_id` at `location`, if there is one.

@@ -7,8 +7,10 @@
 pub mod environment;
 pub mod language;
 pub mod lifecycle;
+pub mod manifest;
 pub mod matrix;
 pub mod parquet_out;
+pub mod plan;
 pub mod price;
 pub mod record;
 pub mod report;

@@ -167,8 +167,14 @@ pub struct Mode {
     pub warm: u32,
     /// Each round of a cell starts fresh execution environments and takes its share of the
     /// samples; rounds of a cell are separated in time by other cells' work, so one slow host
-    /// or one bad minute cannot decide a cell (docs/methodology.md).
+    /// or one bad minute cannot decide a cell (docs/methodology.md). Manifests of format 1,
+    /// written before rounds, have none: their cells ran in one.
+    #[serde(default = "one_round")]
     pub rounds: u32,
+}
+
+fn one_round() -> u32 {
+    1
 }
 
 /// Rounds per cell when a mode does not say (fewer when it has fewer samples of each kind).

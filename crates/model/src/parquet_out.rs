@@ -140,9 +140,6 @@ fn encode(path: &Path, rows: &[Invocation]) -> Result<(), WriteError> {
     file.sync_all().map_err(io)
 }
 
-/// The run's manifest, beside its Parquet parts: the collector writes it, the report reads it.
-pub const MANIFEST_FILE: &str = "manifest.json";
-
 /// The relative key `run_id=<run_id>/<file>` of a file in a run's folder, with both names
 /// checked.
 pub fn run_key(run_id: &str, file: &str) -> Result<String, WriteError> {
@@ -196,7 +193,7 @@ mod tests {
         );
         // Keys of files in a run's folder: the manifest beside the parts.
         assert_eq!(
-            run_key("r1", MANIFEST_FILE).unwrap(),
+            run_key("r1", crate::manifest::FILE).unwrap(),
             "run_id=r1/manifest.json"
         );
         assert_eq!(part_key("r1", "f-128").unwrap(), "run_id=r1/f-128.parquet");

@@ -331,31 +331,16 @@ pub fn cell_stats(key: &CellKey, s: &Samples, u: &CellUnits, region: &str) -> Ce
     }
 }
 
-/// All findings from all cells' samples, judged under `rule`.
 /// `f` of every cell, in key order, on all cores: cells are independent, and sorting a
 /// million samples is most of the statistics' time.
 fn per_cell<T: Send>(
     samples: &BTreeMap<CellKey, Samples>,
     f: impl Fn(&CellKey, &Samples) -> T + Sync,
 ) -> Vec<T> {
-    let cells: Vec<(&CellKey, &Samples)> = samples.iter().collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = cells.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = cells
-            .chunks(chunk)
-            .map(|part| {
-                let f = &f;
-                scope.spawn(move || part.iter().map(|(k, s)| f(k, s)).collect::<Vec<T>>())
-            })
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+    crate::cores::map(samples.iter().collect(), |(k, s)| f(k, s))
 }
 
+/// All findings from all cells' samples, judged under `rule`.
 pub fn findings(
     samples: &BTreeMap<CellKey, Samples>,
     rule: &Rule,
@@ -413,8 +398,8 @@ fn comparisons(
     cells: &[CellStats],
     rule: &Rule,
 ) -> (Vec<Comparison>, Vec<CellContrasts>) {
-    let mut out = Vec::new();
-    let mut contrasts = Vec::new();
+    // The pairs first, their contrasts then on all cores (each one is independent).
+    let mut pairs = Vec::new();
     for (key, arm) in units.iter().filter(|(k, _)| k.architecture == "arm64") {
         let x86_key = CellKey {
             architecture: "x86_64".into(),
@@ -424,44 +409,49 @@ fn comparisons(
             continue;
         };
         let has = |f: fn(&CellUnits) -> &Vec<Unit>| !f(arm).is_empty() && !f(x86).is_empty();
-        if !has(|u| &u.warm) && !has(|u| &u.init) {
-            continue;
+        if has(|u| &u.warm) || has(|u| &u.init) {
+            pairs.push((key, arm, x86));
         }
-        let speed = contrast::contrast(&x86.warm, &arm.warm, Scale::Log);
-        let cost = contrast::contrast(&x86.cost, &arm.cost, Scale::Linear);
-        let init = contrast::contrast(&x86.init, &arm.init, Scale::Log);
-        let usd = |a: &str| find(cells, key, a).and_then(|c| c.usd_per_million);
-        let init_median =
-            |a: &str| find(cells, key, a).and_then(|c| c.init_median.map(|e| e.value));
-        let (arm_cost, x86_cost) = (usd("arm64"), usd("x86_64"));
-        out.push(Comparison {
-            workload: key.workload.clone(),
-            runtime: key.runtime.clone(),
-            package: key.package.clone(),
-            memory_mb: key.memory_mb,
-            speed: rule.judge(speed.as_ref()),
-            speedup: None,
-            verdict: "",
-            init: rule.judge(init.as_ref()),
-            init_verdict: "",
-            arm_init_median_ms: init_median("arm64"),
-            x86_init_median_ms: init_median("x86_64"),
-            cost: rule.judge(cost.as_ref()),
-            cost_verdict: "",
-            arm_saving_pct: arm_cost
-                .zip(x86_cost)
-                .and_then(|(a, x)| (x > 0.0).then(|| 100.0 * (1.0 - a / x))),
-            arm_usd_per_million: arm_cost,
-            x86_usd_per_million: x86_cost,
-        });
-        contrasts.push(CellContrasts {
-            speed,
-            cost,
-            init,
-            family: arm.family.clone(),
-        });
     }
+    let contrasts = crate::cores::map(pairs.clone(), |(_, arm, x86)| CellContrasts {
+        speed: contrast::contrast(&x86.warm, &arm.warm, Scale::Log),
+        cost: contrast::contrast(&x86.cost, &arm.cost, Scale::Linear),
+        init: contrast::contrast(&x86.init, &arm.init, Scale::Log),
+        family: arm.family.clone(),
+    });
+    let out = pairs
+        .iter()
+        .zip(&contrasts)
+        .map(|((key, _, _), c)| comparison(key, c, cells, rule))
+        .collect();
     (out, contrasts)
+}
+
+/// A cell's comparison from its contrasts, before the correction and the labels.
+fn comparison(key: &CellKey, c: &CellContrasts, cells: &[CellStats], rule: &Rule) -> Comparison {
+    let usd = |a: &str| find(cells, key, a).and_then(|c| c.usd_per_million);
+    let init_median = |a: &str| find(cells, key, a).and_then(|c| c.init_median.map(|e| e.value));
+    let (arm_cost, x86_cost) = (usd("arm64"), usd("x86_64"));
+    Comparison {
+        workload: key.workload.clone(),
+        runtime: key.runtime.clone(),
+        package: key.package.clone(),
+        memory_mb: key.memory_mb,
+        speed: rule.judge(c.speed.as_ref()),
+        speedup: None,
+        verdict: "",
+        init: rule.judge(c.init.as_ref()),
+        init_verdict: "",
+        arm_init_median_ms: init_median("arm64"),
+        x86_init_median_ms: init_median("x86_64"),
+        cost: rule.judge(c.cost.as_ref()),
+        cost_verdict: "",
+        arm_saving_pct: arm_cost
+            .zip(x86_cost)
+            .and_then(|(a, x)| (x > 0.0).then(|| 100.0 * (1.0 - a / x))),
+        arm_usd_per_million: arm_cost,
+        x86_usd_per_million: x86_cost,
+    }
 }
 
 /// One switch per (workload, runtime, package type) with comparisons at one or more memory

@@ -122,8 +122,12 @@ async fn read_pass(analyzer: &Analyzer, with_environments: bool) -> Result<OnePa
 }
 
 /// Whether the data spans weeks ([`trend::spans_weeks`]), asked before the pass so that only
-/// then it folds the trend's series.
+/// then it folds the trend's series: by the files' statistics, else by [`trend::SPAN_SQL`]
+/// (a scan of one column).
 async fn spans_weeks(analyzer: &Analyzer) -> Result<bool> {
+    if let Some((first, last)) = analyzer.invoked_span() {
+        return Ok(trend::spans_weeks(first, last));
+    }
     let span = analyzer
         .query(trend::SPAN_SQL, &SqlOrigin::File(data::TREND.path.into()))
         .await?;
@@ -447,7 +451,7 @@ impl Pass {
             let attempt = c.attempt(i);
             if !attempt.ok || attempt.cold {
                 self.tables
-                    .add(c, i, &self.groups[group as usize], &attempt);
+                    .add(c, i, (group, &self.groups[group as usize]), &attempt);
             }
             self.entries[entry].counts.add(&attempt);
             if attempt.is_sample() {

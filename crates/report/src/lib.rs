@@ -11,6 +11,7 @@ pub mod analysis;
 pub mod attempts;
 pub mod baseline;
 pub mod charts;
+mod cores;
 pub mod data;
 pub mod error;
 pub mod quality;
@@ -119,7 +120,6 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
     };
 
     let env = site::environment()?;
-    let mut files: site::Files = vec![("style.css".into(), site::STYLE.into())];
     let workloads: BTreeSet<&str> = findings.cells.iter().map(|c| c.workload.as_str()).collect();
     let nav: Vec<_> = workloads
         .iter()
@@ -130,108 +130,101 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         ..common_context(opts, &meta, &region, planned.as_ref(), &versions, nav),
         ..context! { show_package => packages.len() > 1, has_trend => has_trend }
     };
+    // The trend page (the history's largest) and the quality page render on a thread of their
+    // own beside the index and the workload pages.
+    let files = std::thread::scope(|scope| -> Result<site::Files> {
+        let side = scope.spawn(|| -> Result<(site::Files, site::Files)> {
+            let trend = if has_trend {
+                trend_page(&env, &common, &trend_table, opts.rule.margin)?
+            } else {
+                Vec::new()
+            };
+            let tables = QualityTables {
+                quality: &quality_table,
+                errors: &errors,
+                versions: &versions,
+                cpu_models: &cpu_models,
+            };
+            Ok((
+                trend,
+                quality_page(&env, &common, &tables, planned.as_ref())?,
+            ))
+        });
+        let mut files: site::Files = vec![("style.css".into(), site::STYLE.into())];
 
-    let mut index_charts = Vec::new();
-    for w in &workloads {
-        let comps: Vec<_> = findings
-            .comparisons
-            .iter()
-            .filter(|c| c.workload == *w)
-            .collect();
-        if comps.iter().any(|c| c.speedup.is_some()) {
-            let file = format!("charts/speedup-{}.svg", slug(w));
-            let title = format!("{w}: arm64 speedup by memory size");
-            let chart = charts::speedup::chart(&title, &comps, opts.rule.margin)?;
-            files.push((file.clone(), chart));
-            index_charts.push(figure(
+        let mut index_charts = Vec::new();
+        for w in &workloads {
+            let comps: Vec<_> = findings
+                .comparisons
+                .iter()
+                .filter(|c| c.workload == *w)
+                .collect();
+            if comps.iter().any(|c| c.speedup.is_some()) {
+                let file = format!("charts/speedup-{}.svg", slug(w));
+                let title = format!("{w}: arm64 speedup by memory size");
+                let chart = charts::speedup::chart(&title, &comps, opts.rule.margin)?;
+                files.push((file.clone(), chart));
+                index_charts.push(figure(
                 file,
                 &title,
                 "Above the dashed line arm64 is faster; bars: 95% interval (environments as units); grey band: the practical margin.",
                 IN_RUST,
             ));
+            }
         }
-    }
-    let index = site::page(
-        &env,
-        "index.html",
-        context! {
-            ..common.clone(),
-            ..context! {
-                switches => Value::from_serialize(&findings.switches),
-                warm_switches => Value::from_serialize(
-                    findings.switches.iter().filter(|s| s.speed.is_some() || s.cost.is_some()).collect::<Vec<_>>()
-                ),
-                families => Value::from_serialize(&findings.families),
-                comparisons => Value::from_serialize(&findings.comparisons),
-                recommendations => Value::from_serialize(&findings.recommendations),
-                charts => Value::from_serialize(&index_charts),
-                cold_only => findings.cells.iter().all(|c| c.warm_n == 0),
-                architectures => findings
-                    .cells
-                    .iter()
-                    .map(|c| c.architecture.as_str())
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .collect::<Vec<_>>(),
-                family_size => findings.family_size,
-                unclustered => findings.cells.iter().filter(|c| c.warm_n > 0 && !c.clustered).count(),
-                baseline => baseline.as_ref().map(|(run, changes)| {
-                    let count = |f: &str| changes.iter().filter(|c| c.flag == f).count();
-                    context! {
-                        run => run,
-                        changes => Value::from_serialize(changes),
-                        regressions => count("regression"),
-                        improvements => count("improvement"),
-                        equivalent => count("equivalent"),
-                        inconclusive => count("inconclusive") + count("not enough data"),
-                    }
-                }),
-            }
-        },
-    )?;
-    files.push(("index.html".into(), index));
-    for w in &workloads {
-        let (page, figures) = workload_page(&env, &common, w, &findings, &samples)?;
-        files.extend(figures);
-        files.push((format!("workload-{}.html", slug(w)), page));
-    }
-    if has_trend {
-        let (page, charts) = trend_page(&env, &common, &trend_table, opts.rule.margin)?;
-        files.extend(charts);
-        files.push(("trend.html".into(), page));
-    }
-    let (rows, missing) = quality::rows(&quality_table, planned.as_ref());
-    let mut quality_charts = Vec::new();
-    let version_bars = version_bars(&versions);
-    if !version_bars.is_empty() {
-        let file = "charts/runtime-versions.svg".to_string();
-        let title = "Median Init Duration per runtime version (INIT_START)";
-        files.push((file.clone(), charts::versions::chart(title, &version_bars)?));
-        quality_charts.push(figure(
-            file,
-            title,
-            "A runtime update shows up as a second version of the same runtime.",
-            data::VERSIONS.path,
-        ));
-    }
-    let quality = site::page(
-        &env,
-        "quality.html",
-        context! {
-            ..common.clone(),
-            ..context! {
-                attention => Value::from_serialize(rows.iter().filter(|r| !r.all_ok()).collect::<Vec<_>>()),
-                all_ok => Value::from_serialize(rows.iter().filter(|r| r.all_ok()).collect::<Vec<_>>()),
-                missing => Value::from_serialize(&missing),
-                errors => Value::from_serialize(rows_of(&errors)),
-                version_rows => Value::from_serialize(rows_of(&versions)),
-                cpu_models => Value::from_serialize(rows_of(&cpu_models)),
-                charts => Value::from_serialize(&quality_charts),
-                planned_known => planned.is_some(),
-            }
-        },
-    )?;
-    files.push(("quality.html".into(), quality));
+        let index = site::page(
+            &env,
+            "index.html",
+            context! {
+                ..common.clone(),
+                ..context! {
+                    switches => Value::from_serialize(&findings.switches),
+                    warm_switches => Value::from_serialize(
+                        findings.switches.iter().filter(|s| s.speed.is_some() || s.cost.is_some()).collect::<Vec<_>>()
+                    ),
+                    families => Value::from_serialize(&findings.families),
+                    comparisons => Value::from_serialize(&findings.comparisons),
+                    recommendations => Value::from_serialize(&findings.recommendations),
+                    charts => Value::from_serialize(&index_charts),
+                    cold_only => findings.cells.iter().all(|c| c.warm_n == 0),
+                    architectures => findings
+                        .cells
+                        .iter()
+                        .map(|c| c.architecture.as_str())
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect::<Vec<_>>(),
+                    family_size => findings.family_size,
+                    unclustered => findings.cells.iter().filter(|c| c.warm_n > 0 && !c.clustered).count(),
+                    baseline => baseline.as_ref().map(|(run, changes)| {
+                        let count = |f: &str| changes.iter().filter(|c| c.flag == f).count();
+                        context! {
+                            run => run,
+                            changes => Value::from_serialize(changes),
+                            regressions => count("regression"),
+                            improvements => count("improvement"),
+                            equivalent => count("equivalent"),
+                            inconclusive => count("inconclusive") + count("not enough data"),
+                        }
+                    }),
+                }
+            },
+        )?;
+        files.push(("index.html".into(), index));
+        for w in &workloads {
+            let (page, figures) = workload_page(&env, &common, w, &findings, &samples)?;
+            files.extend(figures);
+            files.push((format!("workload-{}.html", slug(w)), page));
+        }
+        let (trend, quality) = match side.join() {
+            Ok(done) => done?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        files.extend(trend);
+        files.extend(quality);
+        Ok(files)
+    })?;
+    let mut files = files;
     let summary = summary::Summary::new(&opts.rule, &findings, baseline.as_ref());
     files.push(("summary.json".into(), summary.to_json()?));
     site::write(&opts.out, &files)?;
@@ -345,7 +338,7 @@ fn trend_page(
     common: &Value,
     table: &Table,
     margin: f64,
-) -> Result<(String, site::Files)> {
+) -> Result<site::Files> {
     let mut files = Vec::new();
     let mut sections = Vec::new();
     for f in trend::families(table) {
@@ -396,7 +389,59 @@ fn trend_page(
             ..context! { sections => Value::from_serialize(&sections), weeks => trend::weeks(table) }
         },
     )?;
-    Ok((page, files))
+    files.push(("trend.html".into(), page));
+    Ok(files)
+}
+
+/// The tables the quality page shows.
+struct QualityTables<'t> {
+    quality: &'t Table,
+    errors: &'t Table,
+    versions: &'t Table,
+    cpu_models: &'t Table,
+}
+
+/// The quality page: cells needing attention, errors, runtime versions and CPU models.
+fn quality_page(
+    env: &minijinja::Environment<'_>,
+    common: &Value,
+    t: &QualityTables<'_>,
+    planned: Option<&quality::Planned>,
+) -> Result<site::Files> {
+    let (rows, missing) = quality::rows(t.quality, planned);
+    let mut files = Vec::new();
+    let mut charts = Vec::new();
+    let version_bars = version_bars(t.versions);
+    if !version_bars.is_empty() {
+        let file = "charts/runtime-versions.svg".to_string();
+        let title = "Median Init Duration per runtime version (INIT_START)";
+        files.push((file.clone(), charts::versions::chart(title, &version_bars)?));
+        charts.push(figure(
+            file,
+            title,
+            "A runtime update shows up as a second version of the same runtime.",
+            data::VERSIONS.path,
+        ));
+    }
+    let page = site::page(
+        env,
+        "quality.html",
+        context! {
+            ..common.clone(),
+            ..context! {
+                attention => Value::from_serialize(rows.iter().filter(|r| !r.all_ok()).collect::<Vec<_>>()),
+                all_ok => Value::from_serialize(rows.iter().filter(|r| r.all_ok()).collect::<Vec<_>>()),
+                missing => Value::from_serialize(&missing),
+                errors => Value::from_serialize(rows_of(t.errors)),
+                version_rows => Value::from_serialize(rows_of(t.versions)),
+                cpu_models => Value::from_serialize(rows_of(t.cpu_models)),
+                charts => Value::from_serialize(&charts),
+                planned_known => planned.is_some(),
+            }
+        },
+    )?;
+    files.push(("quality.html".into(), page));
+    Ok(files)
 }
 
 /// What computed a figure whose numbers are statistics of `samples.sql`'s rows.
@@ -538,8 +583,8 @@ fn common_context(
         per_request => format!("{:.7}", prices.map_or(0.0, |p| p.usd_per_request)),
         mode => planned.map_or_else(|| no_plan(meta.get(0, "backend").as_str()), |p| p.mode.clone()),
         planned => planned.map_or("not known".to_string(), |p| match p.rounds {
-            Some(r) => format!("{} cold + {} warm in {r} rounds", p.cold, p.warm),
-            None => format!("{} cold + {} warm", p.cold, p.warm),
+            1 => format!("{} cold + {} warm in one round", p.cold, p.warm),
+            r => format!("{} cold + {} warm in {r} rounds", p.cold, p.warm),
         }),
         versions => version_list.into_iter().collect::<Vec<_>>(),
         version => env!("CARGO_PKG_VERSION"),

@@ -4,9 +4,11 @@
 use std::collections::BTreeSet;
 
 use lambench_analyzer::DataLocation;
-use lambench_model::parquet_out::MANIFEST_FILE;
+use lambench_model::manifest::{self, Manifest};
+use lambench_model::plan::Plan;
 use lambench_model::record::RUN_ID_COLUMN;
 use object_store::ObjectStoreExt;
+use object_store::path::Path as StorePath;
 use serde::Serialize;
 
 use crate::data::{Table, runtime_label};
@@ -18,77 +20,67 @@ pub struct Planned {
     pub mode: String,
     pub cold: i64,
     pub warm: i64,
-    /// Rounds per cell (`None` in manifests written before rounds existed).
-    pub rounds: Option<i64>,
+    /// Rounds per cell (1 in manifests written before rounds existed).
+    pub rounds: i64,
     /// (workload, runtime as cells name it ([`crate::data::runtime_label`]), architecture, memory)
     pub cells: BTreeSet<(String, String, String, i64)>,
+}
+
+impl Planned {
+    pub fn of(plan: &Plan) -> Planned {
+        Planned {
+            mode: plan.mode_name.clone(),
+            cold: i64::from(plan.mode.cold),
+            warm: i64::from(plan.mode.warm),
+            rounds: i64::from(plan.mode.rounds),
+            cells: plan
+                .cells
+                .iter()
+                .map(|c| {
+                    let f = &c.function;
+                    (
+                        f.workload.clone(),
+                        runtime_label(&f.runtime, f.language.as_str()),
+                        f.architecture.as_str().to_string(),
+                        i64::from(c.memory_mb),
+                    )
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Reads `run_id=<run>/manifest.json` under the data location: `None` when the run has none
 /// (imported data), an error when it is there but unreadable or not a manifest, because then
 /// an incomplete run would look complete.
 pub async fn planned(location: &DataLocation, run: &str) -> Result<Option<Planned>> {
-    let folder = format!("{RUN_ID_COLUMN}={run}");
-    let path = location
-        .prefix
-        .clone()
-        .join(folder.as_str())
-        .join(MANIFEST_FILE);
     let shown = format!(
-        "{}/{folder}/{MANIFEST_FILE}",
-        location.display.trim_end_matches('/')
+        "{}/{RUN_ID_COLUMN}={run}/{}",
+        location.display.trim_end_matches('/'),
+        manifest::FILE
     );
     let bad = |reason: String| Error::Manifest {
         path: shown.clone(),
         reason,
     };
+    let key = manifest::key(run).map_err(|e| bad(e.to_string()))?;
+    let path: StorePath = location
+        .prefix
+        .parts()
+        .chain(StorePath::from(key.as_str()).parts())
+        .collect();
     let bytes = match location.store.get(&path).await {
         Err(object_store::Error::NotFound { .. }) => return Ok(None),
         Err(e) => return Err(bad(e.to_string())),
         Ok(got) => got.bytes().await.map_err(|e| bad(e.to_string()))?,
     };
-    let m: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| bad(format!("not valid JSON ({e})")))?;
-    parse(&m).map(Some).map_err(bad)
-}
-
-/// The plan in a manifest's JSON; the first missing field is the error.
-fn parse(m: &serde_json::Value) -> std::result::Result<Planned, String> {
-    let missing = |field: &str| format!("no {field}");
-    let plan = &m["plan"];
-    let cells = plan["cells"]
-        .as_array()
-        .ok_or_else(|| missing("plan.cells"))?
-        .iter()
-        .map(|c| {
-            let f = &c["function"];
-            let text = |v: &serde_json::Value, name: &str| {
-                v.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| missing(&format!("plan.cells[].{name}")))
-            };
-            let runtime = text(&f["runtime"], "function.runtime")?;
-            Ok((
-                text(&f["workload"], "function.workload")?,
-                runtime_label(&runtime, f["language"].as_str().unwrap_or("")),
-                text(&f["architecture"], "function.architecture")?,
-                c["memory_mb"]
-                    .as_i64()
-                    .ok_or_else(|| missing("plan.cells[].memory_mb"))?,
-            ))
+    let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+        bad(match e.classify() {
+            serde_json::error::Category::Data => format!("not a lambench manifest ({e})"),
+            _ => format!("not valid JSON ({e})"),
         })
-        .collect::<std::result::Result<_, String>>()?;
-    Ok(Planned {
-        mode: plan["mode_name"].as_str().unwrap_or("?").to_string(),
-        cold: plan["mode"]["cold"]
-            .as_i64()
-            .ok_or_else(|| missing("plan.mode.cold"))?,
-        warm: plan["mode"]["warm"]
-            .as_i64()
-            .ok_or_else(|| missing("plan.mode.warm"))?,
-        rounds: plan["mode"]["rounds"].as_i64(),
-        cells,
-    })
+    })?;
+    Ok(Some(Planned::of(&m.plan)))
 }
 
 /// One row of the planned-vs-obtained table.
@@ -228,6 +220,8 @@ pub fn rows(table: &Table, planned: Option<&Planned>) -> (Vec<Row>, Vec<Row>) {
 mod tests {
     use super::*;
     use crate::data::Value;
+    use lambench_model::plan::Filters;
+    use lambench_model::{Matrix, Mode};
 
     fn table(rows: &[(&str, &str, i64)]) -> Table {
         Table {
@@ -261,14 +255,25 @@ mod tests {
 
     #[test]
     fn custom_runtimes_match_the_plan_by_language_and_package_types_stay_apart() {
-        let manifest = serde_json::json!({"plan": {
-        "mode_name": "test", "mode": {"cold": 10, "warm": 20, "rounds": 1},
-        "cells": [
-            {"memory_mb": 128, "function": {"workload": "light", "runtime": "provided.al2023", "language": "rust", "architecture": "arm64"}},
-            {"memory_mb": 128, "function": {"workload": "light", "runtime": "python3.12", "language": "python", "architecture": "arm64"}},
-            {"memory_mb": 128, "function": {"workload": "light", "runtime": "nodejs22.x", "language": "node", "architecture": "arm64"}},
-        ]}});
-        let planned = parse(&manifest).unwrap();
+        let matrix = Matrix::builtin().unwrap();
+        let filters = Filters {
+            runtimes: vec![
+                "provided.al2023".into(),
+                "python3.12".into(),
+                "nodejs22.x".into(),
+            ],
+            architectures: vec!["arm64".into()],
+            workloads: vec!["light".into()],
+            memory_mb: vec![128],
+        };
+        let mode = Mode {
+            cold: 10,
+            warm: 20,
+            rounds: 1,
+        };
+        let plan = Plan::new(&matrix, "test", mode, &matrix.default_run(), &filters, 1);
+        assert_eq!(plan.cells.len(), 3);
+        let planned = Planned::of(&plan);
         let data = table(&[
             ("rust (provided.al2023)", "zip", 20),
             ("python3.12", "zip", 20),

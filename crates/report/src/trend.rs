@@ -47,8 +47,8 @@ fn day(text: &str) -> Option<f64> {
 
 type CellKey = (String, String, String, String, String);
 
-/// The first and last invocation of the data, from the Parquet statistics where the files
-/// have them (so without a scan).
+/// The first and last invocation of the data, for files whose footers do not say
+/// (`Analyzer::invoked_span` reads them).
 pub const SPAN_SQL: &str = "SELECT min(invoked_at), max(invoked_at) FROM invocations";
 
 /// Whether the data's first and last invocation (UTC microseconds, [`SPAN_SQL`]) fall on

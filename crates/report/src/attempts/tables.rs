@@ -33,24 +33,41 @@ pub(super) struct Tables {
     spans: HashMap<(String, String), Span, FixedState>,
     errors: HashMap<ErrorKey, (i64, Option<String>), FixedState>,
     /// Init Durations of cold samples per (runtime, architecture, runtime version).
-    versions: HashMap<(String, String, String), Vec<f64>, FixedState>,
+    versions: Vec<(VersionKey, Vec<f64>)>,
+    version_index: HashMap<VersionKey, usize, FixedState>,
+    /// The function and entry of `versions` the previous cold sample went to: consecutive
+    /// samples nearly always share them, and looking the key up would copy three strings.
+    last_version: Option<(u32, usize)>,
 }
 
+/// `runtime_versions.sql`'s key: runtime, architecture, runtime version.
+type VersionKey = (String, String, String);
+
 impl Tables {
-    /// Row `i`, of function `g`, if a failure or a cold sample (the caller may skip others).
-    pub(super) fn add(&mut self, c: &Columns, i: usize, g: &Group, a: &Attempt) {
+    /// Row `i`, of function `g` (the pass's group `id`), if a failure or a cold sample (the
+    /// caller may skip others).
+    pub(super) fn add(&mut self, c: &Columns, i: usize, (id, g): (u32, &Group), a: &Attempt) {
         if !a.ok {
             self.error(c, i, g);
         } else if a.cold && a.is_sample() && c.runtime_version.is_valid(i) && c.init.is_valid(i) {
-            self.versions
-                .entry((
-                    g.runtime.clone(),
-                    g.architecture.clone(),
-                    c.runtime_version.value(i).to_string(),
-                ))
-                .or_default()
-                .push(c.init.value(i));
+            let version = c.runtime_version.value(i);
+            let at = match self.last_version {
+                Some((last, at)) if last == id && self.versions[at].0.2 == version => at,
+                _ => self.version_at((g.runtime.clone(), g.architecture.clone(), version.into())),
+            };
+            self.versions[at].1.push(c.init.value(i));
+            self.last_version = Some((id, at));
         }
+    }
+
+    /// The entry of `versions` for `key`, added if new.
+    fn version_at(&mut self, key: VersionKey) -> usize {
+        if let Some(&at) = self.version_index.get(&key) {
+            return at;
+        }
+        self.versions.push((key.clone(), Vec::new()));
+        self.version_index.insert(key, self.versions.len() - 1);
+        self.versions.len() - 1
     }
 
     /// The (backend, region) span of rows `from..to`, which share them.
@@ -105,7 +122,8 @@ impl Tables {
             e.1 = min_text(e.1.take(), message.as_deref());
         }
         for (k, v) in other.versions {
-            self.versions.entry(k).or_default().extend(v);
+            let at = self.version_at(k);
+            self.versions[at].1.extend(v);
         }
     }
 
@@ -180,7 +198,7 @@ impl Tables {
     /// `runtime_versions.sql`'s rows, by runtime, architecture and version.
     pub(super) fn versions(&self) -> Table {
         let mut versions: Vec<_> = self.versions.iter().collect();
-        versions.sort_by(|a, b| a.0.cmp(b.0));
+        versions.sort_by(|a, b| a.0.cmp(&b.0));
         let rows = versions
             .into_iter()
             .map(|((runtime, architecture, version), init)| {

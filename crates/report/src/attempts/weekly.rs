@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use foldhash::fast::FixedState;
-use lambench_model::stats::quantiles_unsorted;
+use lambench_model::stats::{QuantileEstimate, quantiles_unsorted};
 
 use super::tables::{round_3, table, timestamp};
 use super::{Group, MICROS_PER_DAY, day};
@@ -94,9 +94,19 @@ impl Weekly {
         let (mut values, offsets) = by_row(&self.series_of, &self.values, &row_of, keys.len());
         let mut order: Vec<usize> = (0..keys.len()).collect();
         order.sort_unstable_by_key(|&r| cells.order(keys[r]));
+        // Each row's median and interval on all cores (each row's values are its own slice).
+        let mut slices: Vec<Option<&mut [f64]>> = Vec::with_capacity(keys.len());
+        let mut rest = values.as_mut_slice();
+        for r in 0..keys.len() {
+            let (row, tail) = rest.split_at_mut(offsets[r + 1] - offsets[r]);
+            slices.push(Some(row));
+            rest = tail;
+        }
+        let sorted: Vec<&mut [f64]> = order.iter().filter_map(|&r| slices[r].take()).collect();
+        let medians = crate::cores::map(sorted, median);
         let mut weeks: HashMap<i32, String, FixedState> = HashMap::default();
         let mut rows = Vec::with_capacity(keys.len());
-        for r in order {
+        for (&r, median) in order.iter().zip(medians) {
             let (c, cold, week) = keys[r];
             let week = match weeks.get(&week) {
                 Some(text) => text.clone(),
@@ -105,8 +115,7 @@ impl Weekly {
                     .or_insert(timestamp(i64::from(week) * MICROS_PER_DAY)?)
                     .clone(),
             };
-            let values = &mut values[offsets[r]..offsets[r + 1]];
-            rows.push(row(cells.sorted[c], metric(cold), week, values));
+            rows.push(row(cells.sorted[c], metric(cold), week, median));
         }
         Ok(table(&COLUMNS, rows))
     }
@@ -210,13 +219,21 @@ fn metric(cold: bool) -> &'static str {
     if cold { "cold_init" } else { "warm_duration" }
 }
 
-/// One row: the median as `percentile_cont(0.5)` gives it, its interval as `quantile_ci`.
-fn row(c: &Cell, metric: &str, week: String, values: &mut [f64]) -> Vec<Value> {
+/// A row's count, and its median as `percentile_cont(0.5)` gives it with its interval as
+/// `quantile_ci` does.
+type Median = (i64, Option<QuantileEstimate>);
+
+fn median(values: &mut [f64]) -> Median {
     let n = values.len() as i64;
     let median = quantiles_unsorted(values, &[0.5], 0.95)
         .into_iter()
         .next()
         .flatten();
+    (n, median)
+}
+
+/// One row of the file.
+fn row(c: &Cell, metric: &str, week: String, (n, median): Median) -> Vec<Value> {
     let bound = |b: Option<f64>| b.map_or(Value::Null, |b| Value::Float(round_3(b)));
     vec![
         Value::Text(c.0.clone()),

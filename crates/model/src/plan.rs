@@ -1,9 +1,11 @@
-//! The plan: which cells run, how many samples each, and in which groups.
+//! The plan: which cells run, how many samples each, and in which groups. The collector makes
+//! and runs it; it is stored in the run's manifest ([`crate::manifest`]), which the report
+//! reads back.
 
 use std::collections::BTreeMap;
 
-use lambench_model::rng::SplitMix64;
-use lambench_model::{FunctionSpec, Matrix, Mode};
+use crate::rng::SplitMix64;
+use crate::{FunctionSpec, Matrix, Mode};
 use serde::{Deserialize, Serialize};
 
 /// One (function, memory size) cell.

@@ -1,12 +1,24 @@
 //! The run manifest, `run_id=<id>/manifest.json` beside the Parquet parts: what was planned
 //! (so `--resume` needs nothing else), which cells are complete, and the run's counters.
 //! A cell is complete only once the manifest says so; its Parquet part is written first.
+//! The collector writes it; the report reads it (planned against obtained), both through
+//! these types and [`key`].
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::parquet_out::{WriteError, run_key};
 use crate::plan::{CellRound, Plan};
+
+/// The manifest's file name in its run's folder.
+pub const FILE: &str = "manifest.json";
+
+/// The manifest's key below a data location, `run_id=<run_id>/manifest.json`, with the run id
+/// checked.
+pub fn key(run_id: &str) -> Result<String, WriteError> {
+    run_key(run_id, FILE)
+}
 
 /// The manifest's own format version: 2 since cells run in rounds (parts and `completed` keys
 /// are `<function>-<memory>-r<round>`).
@@ -151,4 +163,47 @@ impl Manifest {
 
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Matrix;
+    use crate::plan::Filters;
+
+    fn manifest() -> Manifest {
+        let m = Matrix::builtin().unwrap();
+        let mode = m.mode("test").unwrap();
+        let plan = Plan::new(&m, "test", mode, &m.default_run(), &Filters::default(), 3);
+        let settings = RunSettings {
+            backend: "local".into(),
+            region: None,
+            target: "http://127.0.0.1:9001".into(),
+            parallelism: BTreeMap::new(),
+            concurrency: 4,
+            control_rate: 10.0,
+        };
+        Manifest::new("r1", plan, settings)
+    }
+
+    #[test]
+    fn a_manifest_reads_back_as_written() {
+        let m = manifest();
+        let back: Manifest = serde_json::from_slice(&serde_json::to_vec(&m).unwrap()).unwrap();
+        assert_eq!(back.plan.cells, m.plan.cells);
+        assert_eq!(back.plan.mode, m.plan.mode);
+        assert_eq!((back.run_id.as_str(), back.format), ("r1", FORMAT));
+        assert_eq!(key("r1").unwrap(), "run_id=r1/manifest.json");
+        assert!(key("../r1").is_err());
+    }
+
+    #[test]
+    fn a_manifest_from_before_rounds_reads_as_one_round() {
+        let mut json = serde_json::to_value(manifest()).unwrap();
+        json["format"] = 1.into();
+        let mode = json["plan"]["mode"].as_object_mut().unwrap();
+        assert!(mode.remove("rounds").is_some());
+        let old: Manifest = serde_json::from_value(json).unwrap();
+        assert_eq!(old.plan.mode.rounds, 1);
+    }
 }
