@@ -40,14 +40,50 @@ pub enum Outcome {
     FunctionError { body: Vec<u8>, duration_ms: f64 },
 }
 
+/// Why an environment can no longer serve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exit {
+    /// The runtime posted an initialisation error (the body it posted).
+    InitError(String),
+    /// The kernel's OOM killer ended it (its cgroup says so).
+    OutOfMemory,
+    /// The process ended otherwise (its exit status, or `killed`).
+    Process(String),
+    /// The invocation never got an answer: the environment stopped before taking it, or
+    /// dropped it.
+    Lost(&'static str),
+}
+
+impl Exit {
+    /// The `errorType` Lambda gives the invocation.
+    pub fn error_type(&self) -> &'static str {
+        match self {
+            Exit::InitError(_) => "Runtime.InitError",
+            Exit::OutOfMemory => "Runtime.OutOfMemory",
+            Exit::Process(_) | Exit::Lost(_) => "Runtime.ExitError",
+        }
+    }
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Exit::InitError(body) => write!(f, "init error: {body}"),
+            Exit::OutOfMemory => f.write_str("out of memory"),
+            Exit::Process(status) => write!(f, "process exited: {status}"),
+            Exit::Lost(why) => f.write_str(why),
+        }
+    }
+}
+
 /// State shared between the environment and its Runtime API handlers.
 pub struct Shared {
     pub started: Instant,
     pub init_ms: Mutex<Option<f64>>,
     pub queue: tokio::sync::Mutex<mpsc::Receiver<Pending>>,
     pub current: Mutex<Option<(Pending, Instant)>>,
-    /// Set when the environment can no longer serve: init error or process exit.
-    pub dead: watch::Sender<Option<String>>,
+    /// Set when the environment can no longer serve.
+    pub dead: watch::Sender<Option<Exit>>,
     pub logs: Mutex<Vec<String>>,
 }
 
@@ -175,9 +211,9 @@ impl Environment {
             };
             let oom = group.as_ref().is_some_and(|g| g.oom_killed());
             let why = if oom {
-                "out of memory".to_string()
+                Exit::OutOfMemory
             } else {
-                format!("process exited: {status}")
+                Exit::Process(status)
             };
             shared.dead.send_replace(Some(why));
             if let Some(g) = group {
@@ -246,5 +282,35 @@ fn die_with_parent(cmd: &mut Command) {
             }
             Ok(())
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Exit;
+
+    #[test]
+    fn each_exit_names_lambda_s_error_type_and_says_why() {
+        let cases = [
+            (
+                Exit::InitError("boom".into()),
+                "Runtime.InitError",
+                "init error: boom",
+            ),
+            (Exit::OutOfMemory, "Runtime.OutOfMemory", "out of memory"),
+            (
+                Exit::Process("signal: 9".into()),
+                "Runtime.ExitError",
+                "process exited: signal: 9",
+            ),
+            (
+                Exit::Lost("environment dropped the invocation"),
+                "Runtime.ExitError",
+                "environment dropped the invocation",
+            ),
+        ];
+        for (exit, kind, text) in cases {
+            assert_eq!((exit.error_type(), exit.to_string().as_str()), (kind, text));
+        }
     }
 }

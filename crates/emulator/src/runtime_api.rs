@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use crate::environment::{Outcome, Shared};
+use crate::environment::{Exit, Outcome, Shared};
 
 /// Serves the Runtime API on a free 127.0.0.1 port; returns the port.
 pub async fn serve(shared: Arc<Shared>) -> std::io::Result<u16> {
@@ -128,9 +128,8 @@ async fn error(
 }
 
 async fn init_error(State(shared): State<Arc<Shared>>, body: Bytes) -> StatusCode {
-    shared.dead.send_replace(Some(format!(
-        "init error: {}",
-        String::from_utf8_lossy(&body)
+    shared.dead.send_replace(Some(Exit::InitError(
+        String::from_utf8_lossy(&body).into_owned(),
     )));
     StatusCode::ACCEPTED
 }

@@ -13,15 +13,15 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use base64::Engine;
 use lambench_model::Matrix;
 use lambench_model::rng::SplitMix64;
 use serde_json::{Value, json};
 
 use crate::cgroups::Cgroups;
-use crate::environment::{Environment, Outcome, Pending};
+use crate::environment::Environment;
 use crate::functions::{self, FunctionDef, Unavailable};
-use crate::logs::{self, Measured};
+
+mod invoke;
 
 /// How to run the emulator.
 #[derive(Debug, Clone)]
@@ -186,7 +186,10 @@ impl Emulator {
             invokes: AtomicU64::new(0),
         });
         let router = Router::new()
-            .route("/2015-03-31/functions/{name}/invocations", post(invoke))
+            .route(
+                "/2015-03-31/functions/{name}/invocations",
+                post(invoke::invoke),
+            )
             .route(
                 "/2015-03-31/functions/{name}/configuration",
                 get(get_configuration).put(update_configuration),
@@ -537,224 +540,6 @@ impl Drop for BusyGuard<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
-}
-
-async fn invoke(
-    State(app): State<Arc<App>>,
-    Path(name): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let Some(f) = app.functions.get(&name).cloned() else {
-        return not_found(&name);
-    };
-    if let Err(e) = crate::validate::payload(&body) {
-        return aws_error(e.status, e.kind, e.message);
-    }
-    app.invokes.fetch_add(1, Ordering::SeqCst);
-    if app.chance(app.options.faults.throttle) {
-        return throttled();
-    }
-    if f.busy.fetch_add(1, Ordering::SeqCst) >= app.options.max_concurrency {
-        f.busy.fetch_sub(1, Ordering::SeqCst);
-        return throttled();
-    }
-    let _busy = BusyGuard(&f.busy);
-    let Ok((memory_mb, timeout_s, env_vars, generation)) = f
-        .config
-        .lock()
-        .map(|c| (c.memory_mb, c.timeout_s, c.env.clone(), c.generation))
-    else {
-        return aws_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "ServiceException",
-            "lock".into(),
-        );
-    };
-    let warm = f.idle.lock().ok().and_then(|mut idle| {
-        while let Some((e, _)) = idle.pop() {
-            if e.generation == generation && e.shared.dead.borrow().is_none() {
-                return Some(e);
-            }
-            e.kill();
-        }
-        None
-    });
-    let cold = warm.is_none();
-    let env = match warm {
-        Some(e) => e,
-        None => {
-            let mut vars: BTreeMap<String, String> = passthrough_env();
-            vars.extend(env_vars);
-            let group = match app
-                .cgroups
-                .as_ref()
-                .map(|c| c.create(memory_mb))
-                .transpose()
-            {
-                Ok(g) => g,
-                Err(e) => {
-                    let msg = format!("cannot create the environment's cgroup: {e}");
-                    return aws_error(StatusCode::INTERNAL_SERVER_ERROR, "ServiceException", msg);
-                }
-            };
-            match Environment::spawn(
-                &f.def,
-                &app.bootstrap_dir,
-                memory_mb,
-                &vars,
-                generation,
-                group,
-            )
-            .await
-            {
-                Ok(e) => {
-                    let e = Arc::new(e);
-                    e.watch_exit();
-                    e
-                }
-                Err(e) => {
-                    return aws_error(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "ServiceException",
-                        format!("cannot start {}: {e}", f.def.program.display()),
-                    );
-                }
-            }
-        }
-    };
-    let request_id = uuid::Uuid::new_v4().to_string();
-    let now_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64);
-    let (reply, outcome) = tokio::sync::oneshot::channel();
-    let pending = Pending {
-        request_id: request_id.clone(),
-        event: if body.is_empty() {
-            b"{}".to_vec()
-        } else {
-            body.to_vec()
-        },
-        deadline_ms: now_ms + u64::from(timeout_s) * 1000,
-        function_arn: arn(&name),
-        reply,
-    };
-    let mut dead = env.shared.dead.subscribe();
-    let sent = env.sender.send(pending).await.is_ok();
-    let timeout = Duration::from_secs(u64::from(timeout_s));
-    let result = if !sent {
-        Err("environment stopped before the invocation".to_string())
-    } else {
-        tokio::select! {
-            r = outcome => r.map_err(|_| "environment dropped the invocation".to_string()).map(Some),
-            _ = dead.wait_for(Option::is_some) => Err(env.shared.dead.borrow().clone().unwrap_or_default()),
-            _ = tokio::time::sleep(timeout) => Ok(None),
-        }
-    };
-    let init_ms = cold.then(|| {
-        env.shared
-            .init_ms
-            .lock()
-            .ok()
-            .and_then(|i| *i)
-            .unwrap_or_else(|| env.shared.started.elapsed().as_secs_f64() * 1000.0)
-    });
-    let peak = env.peak_rss_mb().unwrap_or(0);
-    let mut out_headers = HeaderMap::new();
-    let (status, error_type, duration_ms, body) = match result {
-        Ok(Some(Outcome::Response { body, duration_ms })) => (None, None, duration_ms, body),
-        Ok(Some(Outcome::FunctionError { body, duration_ms })) => {
-            out_headers.insert(
-                "x-amz-function-error",
-                HeaderValue::from_static("Unhandled"),
-            );
-            (None, None, duration_ms, body)
-        }
-        Ok(None) => {
-            env.kill();
-            out_headers.insert(
-                "x-amz-function-error",
-                HeaderValue::from_static("Unhandled"),
-            );
-            let msg = format!(
-                "RequestId: {request_id} Error: Task timed out after {timeout_s}.00 seconds"
-            );
-            let body = json!({"errorType": "Sandbox.Timedout", "errorMessage": msg})
-                .to_string()
-                .into_bytes();
-            (Some("timeout"), None, f64::from(timeout_s) * 1000.0, body)
-        }
-        Err(why) => {
-            env.kill();
-            out_headers.insert(
-                "x-amz-function-error",
-                HeaderValue::from_static("Unhandled"),
-            );
-            let kind = if why.starts_with("init error") {
-                "Runtime.InitError"
-            } else if why == "out of memory" {
-                "Runtime.OutOfMemory"
-            } else {
-                "Runtime.ExitError"
-            };
-            let msg = format!("RequestId: {request_id} Error: Runtime exited with error: {why}");
-            let body = json!({"errorType": kind, "errorMessage": msg})
-                .to_string()
-                .into_bytes();
-            let elapsed =
-                env.shared.started.elapsed().as_secs_f64() * 1000.0 - init_ms.unwrap_or(0.0);
-            (Some("error"), Some(kind), elapsed.max(0.0), body)
-        }
-    };
-    if status.is_none() && env.generation == generation {
-        let current = f.config.lock().map(|c| c.generation).unwrap_or(u64::MAX);
-        if current == env.generation {
-            if let Ok(mut idle) = f.idle.lock() {
-                idle.push((Arc::clone(&env), Instant::now()));
-            }
-        } else {
-            env.kill();
-        }
-    }
-    let mut log = String::new();
-    if cold {
-        log.push_str(&logs::init_start_line(&f.def.runtime));
-        log.push('\n');
-    }
-    log.push_str(&format!("START RequestId: {request_id} Version: $LATEST\n"));
-    for line in env.take_logs() {
-        log.push_str(&line);
-        log.push('\n');
-    }
-    log.push_str(&format!("END RequestId: {request_id}\n"));
-    log.push_str(&logs::report_line(&Measured {
-        request_id: &request_id,
-        duration_ms,
-        memory_mb,
-        max_memory_used_mb: peak,
-        init_ms,
-        status,
-        error_type,
-    }));
-    log.push('\n');
-    let wants_tail = headers
-        .get("x-amz-log-type")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"Tail"));
-    if wants_tail {
-        let encoded = base64::engine::general_purpose::STANDARD.encode(logs::tail_4k(&log));
-        if let Ok(v) = HeaderValue::from_str(&encoded) {
-            out_headers.insert("x-amz-log-result", v);
-        }
-    }
-    out_headers.insert(
-        "x-amz-executed-version",
-        HeaderValue::from_static("$LATEST"),
-    );
-    out_headers.insert(
-        "x-amzn-requestid",
-        HeaderValue::from_str(&request_id).unwrap_or(HeaderValue::from_static("unknown")),
-    );
-    (StatusCode::OK, out_headers, body).into_response()
 }
 
 /// Variables an environment gets besides Lambda's own (`Environment::spawn`) and the
