@@ -391,17 +391,18 @@ pub struct CollectArgs {
     pub memory: Vec<u32>,
 
     /// Invocations in flight across the run (default: 900 on AWS, leaving headroom in the
-    /// account's 1,000; locally the number of CPU cores, so samples do not share a core).
+    /// account's 1,000; locally the number of CPU cores, so samples do not share a core;
+    /// lambench_collector::policy).
     #[arg(help_heading = LIMITS, long, value_name = "N")]
     pub concurrency: Option<u32>,
 
     /// Most invocations at once per function (cold batch size and warm environments); the
     /// budget is shared in proportion to each function's expected work.
-    #[arg(help_heading = LIMITS, long, default_value_t = 100, value_name = "N")]
+    #[arg(help_heading = LIMITS, long, default_value_t = lambench_collector::policy::PARALLELISM, value_name = "N")]
     pub parallelism: u32,
 
     /// Control-plane calls per second (Lambda's quota is 15 per account and region).
-    #[arg(help_heading = LIMITS, long, default_value_t = 15.0, value_name = "PER_SECOND")]
+    #[arg(help_heading = LIMITS, long, default_value_t = lambench_collector::policy::CONTROL_RATE, value_name = "PER_SECOND")]
     pub control_rate: f64,
 
     /// Folder or s3://bucket/prefix for run_id=<id>/*.parquet and manifest.json.

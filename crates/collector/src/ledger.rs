@@ -80,7 +80,7 @@ impl Ledger {
             ("sk".into(), s("run")),
             ("status".into(), s(format!("{:?}", m.status).to_lowercase())),
             ("mode".into(), s(&m.plan.mode_name)),
-            ("backend".into(), s(&m.backend)),
+            ("backend".into(), s(m.backend.as_str())),
             ("lambench_version".into(), s(&m.lambench_version)),
             ("cells_total".into(), n(m.plan.cells.len())),
             ("cells_done".into(), n(m.cells_done())),

@@ -16,6 +16,7 @@ pub mod error;
 pub mod estimate;
 pub mod ledger;
 pub mod limits;
+pub mod policy;
 pub mod progress;
 pub mod runner;
 pub mod schedule;

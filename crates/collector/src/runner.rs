@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use lambench_model::environment;
 use lambench_model::record::{Environment, Invocation, StartType, Status};
 use lambench_model::report::parse_log;
+use lambench_model::{Backend, environment};
 use tokio::time::Instant;
 
 use crate::api::{ErrorKind, Invoked, LambdaApi, UpdateStatus};
@@ -30,8 +30,7 @@ pub struct RunOptions {
     /// Session number within the run (1, then +1 per resume): part of every nonce, so a
     /// resumed run never sets a value a crashed session already set.
     pub session: u32,
-    /// `aws` or `local`.
-    pub backend: String,
+    pub backend: Backend,
     pub region: Option<String>,
     /// Extra attempts for a cold sample that came back warm (or a warm one that came back cold).
     pub start_retries: u32,
@@ -46,11 +45,11 @@ impl Default for RunOptions {
         RunOptions {
             run_id: "run".into(),
             session: 1,
-            backend: "local".into(),
+            backend: Backend::Local,
             region: None,
             start_retries: 3,
             throttle_retries: 8,
-            poll_interval: Duration::from_millis(250),
+            poll_interval: crate::policy::poll_interval(Backend::Local),
         }
     }
 }
@@ -224,7 +223,7 @@ impl<'a, A: LambdaApi> Runner<'a, A> {
         let cell = &r.cell;
         let f = &cell.function;
         Invocation {
-            backend: self.options.backend.clone(),
+            backend: self.options.backend.as_str().into(),
             region: self.options.region.clone(),
             function_name: f.name.clone(),
             runtime: f.runtime.clone(),

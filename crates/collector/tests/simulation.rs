@@ -290,7 +290,7 @@ async fn production_plan_fits_within_1_2x_of_its_lower_bound() {
         prefix: object_store::path::Path::from("data"),
     };
     let settings = RunSettings {
-        backend: "sim".into(),
+        backend: lambench_model::Backend::Aws,
         region: None,
         target: "simulated".into(),
         parallelism: parallelism.clone(),

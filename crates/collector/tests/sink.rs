@@ -17,7 +17,7 @@ fn manifest(run_id: &str) -> Manifest {
         1,
     );
     let settings = RunSettings {
-        backend: "local".into(),
+        backend: lambench_model::Backend::Local,
         region: None,
         target: "test".into(),
         parallelism: Default::default(),

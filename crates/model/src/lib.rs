@@ -4,6 +4,7 @@
 //! there is one definition of each: the benchmark [`matrix`], the [`record`] written for every
 //! invocation, the [`report`] parser for Lambda's `REPORT` lines and the [`price`] model.
 
+pub mod backend;
 pub mod environment;
 pub mod language;
 pub mod lifecycle;
@@ -18,6 +19,7 @@ pub mod rng;
 pub mod selection;
 pub mod stats;
 
+pub use backend::Backend;
 pub use language::Language;
 pub use matrix::{Architecture, FunctionSpec, Matrix, MatrixError, Mode};
 pub use price::{PriceError, PriceTable};

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::Backend;
 use crate::parquet_out::{WriteError, run_key};
 use crate::plan::{CellRound, Plan};
 
@@ -68,7 +69,7 @@ pub struct Manifest {
     pub format: u32,
     pub run_id: String,
     pub lambench_version: String,
-    pub backend: String,
+    pub backend: Backend,
     pub region: Option<String>,
     /// Endpoint or stack the functions came from, for the record.
     pub target: String,
@@ -91,7 +92,7 @@ pub struct Manifest {
 /// Where and how a new run goes: what [`Manifest::new`] needs besides the plan.
 #[derive(Debug, Clone)]
 pub struct RunSettings {
-    pub backend: String,
+    pub backend: Backend,
     pub region: Option<String>,
     pub target: String,
     pub parallelism: BTreeMap<String, u32>,
@@ -176,7 +177,7 @@ mod tests {
         let mode = m.mode("test").unwrap();
         let plan = Plan::new(&m, "test", mode, &m.default_run(), &Filters::default(), 3);
         let settings = RunSettings {
-            backend: "local".into(),
+            backend: Backend::Local,
             region: None,
             target: "http://127.0.0.1:9001".into(),
             parallelism: BTreeMap::new(),

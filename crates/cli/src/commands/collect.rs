@@ -11,8 +11,8 @@ use lambench_collector::estimate::{Platform, allocate_parallelism};
 use lambench_collector::ledger::Ledger;
 use lambench_collector::manifest::{Manifest, RunSettings};
 use lambench_collector::plan::fnv1a;
-use lambench_collector::{Filters, Limits, Plan, RunEnd, RunOptions, SdkLambda, Sink};
-use lambench_model::Matrix;
+use lambench_collector::{Filters, Limits, Plan, RunEnd, RunOptions, SdkLambda, Sink, policy};
+use lambench_model::{Backend, Matrix};
 use lambench_store::Location;
 
 use super::UsageError;
@@ -77,7 +77,7 @@ fn ledger(matrix: &Matrix, args: &CollectArgs, target: &Target) -> Option<Ledger
     }
     let table = match (&args.ledger_table, target.backend) {
         (Some(t), _) => t.clone(),
-        (None, "aws") => matrix.ledger_table.clone(),
+        (None, Backend::Aws) => matrix.ledger_table.clone(),
         _ => return None,
     };
     let client = aws_sdk_dynamodb::Client::new(target.sdk.as_ref()?);
@@ -137,7 +137,7 @@ async fn plan(
     let has_dynamodb = ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"]
         .iter()
         .any(|k| std::env::var_os(k).is_some());
-    if target.backend == "local" && !has_dynamodb && args.workloads.is_empty() {
+    if target.backend == Backend::Local && !has_dynamodb && args.workloads.is_empty() {
         eprintln!(
             "note: skipping the light workload locally: no DynamoDB endpoint (set AWS_ENDPOINT_URL to a local DynamoDB, e.g. moto_server, and DYNAMODB_TABLE_NAME)"
         );
@@ -157,13 +157,11 @@ async fn plan(
         ))
         .into());
     }
-    let concurrency = args.concurrency.unwrap_or(if target.backend == "aws" {
-        900
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get() as u32)
-    });
+    let concurrency = args
+        .concurrency
+        .unwrap_or_else(|| policy::concurrency(target.backend));
     let parallelism = allocate_parallelism(&plan, concurrency, args.parallelism);
-    let local = if target.backend == "local" {
+    let local = if target.backend == Backend::Local {
         Some(local_platform(&args.out).await)
     } else {
         None
@@ -188,8 +186,8 @@ async fn plan(
         return Err(UsageError("not confirmed; pass --yes to run without asking".into()).into());
     }
     let settings = RunSettings {
-        backend: target.backend.into(),
-        region: (target.backend == "aws").then(|| target.region.clone()),
+        backend: target.backend,
+        region: (target.backend == Backend::Aws).then(|| target.region.clone()),
         target: target.description.clone(),
         parallelism,
         concurrency,
@@ -201,7 +199,7 @@ async fn plan(
 /// The emulator as the estimate sees it: this machine's times from the earlier local runs in
 /// `out` where it has them (a folder it cannot read is said, and the model used).
 async fn local_platform(out: &str) -> (Platform, i64) {
-    let settle = (target::LOCAL_UPDATE_DELAY + target::LOCAL_POLL_INTERVAL).as_secs_f64();
+    let settle = (target::LOCAL_UPDATE_DELAY + policy::poll_interval(Backend::Local)).as_secs_f64();
     let times = timing::local_times(out).await.unwrap_or_else(|e| {
         eprintln!(
             "note: cannot read earlier local runs in {out} ({e:#}); the emulator's duration is modelled"
@@ -333,7 +331,7 @@ async fn resume(
         }
         .into());
     };
-    let region = (target.backend == "aws").then(|| target.region.clone());
+    let region = (target.backend == Backend::Aws).then(|| target.region.clone());
     if m.backend != target.backend || m.region != region {
         return Err(UsageError(format!(
             "run {run_id} was collected on {} {} ({}); resume it against the same target{}",
@@ -375,16 +373,12 @@ async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Res
     let options = RunOptions {
         run_id: m.run_id.clone(),
         session: m.sessions,
-        backend: m.backend.clone(),
+        backend: m.backend,
         region: m.region.clone(),
-        poll_interval: if target.backend == "aws" {
-            target::AWS_POLL_INTERVAL
-        } else {
-            target::LOCAL_POLL_INTERVAL
-        },
+        poll_interval: policy::poll_interval(target.backend),
         ..RunOptions::default()
     };
-    let limits = Limits::new(m.control_rate, 100.0, m.concurrency);
+    let limits = Limits::new(m.control_rate, policy::GET_FUNCTION_RATE, m.concurrency);
     let remaining = m.remaining();
     let planned: u64 = remaining
         .iter()

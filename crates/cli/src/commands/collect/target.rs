@@ -6,7 +6,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_lambda::config::retry::RetryConfig;
 use lambench_collector::discover;
 use lambench_emulator::{Emulator, EmulatorOptions};
-use lambench_model::{FunctionSpec, Matrix};
+use lambench_model::{Backend, FunctionSpec, Matrix};
 
 use super::super::UsageError;
 use super::super::emulate::default_rust_bins;
@@ -15,8 +15,7 @@ use crate::cli::CollectArgs;
 /// A resolved target.
 pub struct Target {
     pub lambda: aws_sdk_lambda::Client,
-    /// `aws` or `local`.
-    pub backend: &'static str,
+    pub backend: Backend,
     pub region: String,
     /// Endpoint or region, for messages and the manifest.
     pub description: String,
@@ -67,7 +66,7 @@ impl Target {
         Ok(match endpoint {
             Some((url, emulator)) => Target {
                 lambda: local_client(&url, no_retries),
-                backend: "local",
+                backend: Backend::Local,
                 description: url.clone(),
                 flags: if emulator.is_some() {
                     " --local".into()
@@ -87,7 +86,7 @@ impl Target {
                 );
                 Target {
                     lambda,
-                    backend: "aws",
+                    backend: Backend::Aws,
                     description: format!("AWS {region}"),
                     flags: format!(" --region {region}"),
                     region,
@@ -134,7 +133,7 @@ impl Target {
                 .collect();
         }
         let names = match (&self.sdk, self.backend, &args.stack) {
-            (Some(sdk), "aws", _) | (Some(sdk), _, Some(_)) => {
+            (Some(sdk), Backend::Aws, _) | (Some(sdk), _, Some(_)) => {
                 let stack = args.stack.as_deref().unwrap_or(&matrix.stack_name);
                 let cfn = aws_sdk_cloudformation::Client::new(sdk);
                 discover::stack_functions(&cfn, stack, &self.region).await?
@@ -181,9 +180,6 @@ async fn require_credentials(config: &SdkConfig, on_aws: bool) -> anyhow::Result
 /// How long the in-process emulator keeps an update InProgress (Lambda takes about 1.5 s; the
 /// collector's waiting is tested all the same, at a fraction of the run time).
 pub const LOCAL_UPDATE_DELAY: std::time::Duration = std::time::Duration::from_millis(50);
-/// How often the collector asks whether an update has settled, locally and on AWS.
-pub const LOCAL_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(20);
-pub const AWS_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
 async fn start_emulator(matrix: &Matrix) -> anyhow::Result<Emulator> {
     let repo = std::env::current_dir().context("no current directory")?;
