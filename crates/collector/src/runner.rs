@@ -49,7 +49,7 @@ impl Default for RunOptions {
             region: None,
             start_retries: 3,
             throttle_retries: 8,
-            poll_interval: crate::policy::poll_interval(Backend::Local),
+            poll_interval: Duration::from_millis(250),
         }
     }
 }

@@ -299,9 +299,16 @@ async fn production_plan_fits_within_1_2x_of_its_lower_bound() {
     };
     let manifest = Manifest::new("sim", plan.clone(), settings);
     let sink = Sink::create(location, manifest, None).await.unwrap();
-    let limits = Limits::new(control_rate, 100.0, concurrency);
+    let limits = Limits::new(
+        control_rate,
+        lambench_collector::policy::GET_FUNCTION_RATE,
+        concurrency,
+    );
+    // Lambda simulated: the AWS backend's policy.
     let options = RunOptions {
         run_id: "sim".into(),
+        backend: lambench_model::Backend::Aws,
+        poll_interval: lambench_collector::policy::poll_interval(lambench_model::Backend::Aws),
         ..RunOptions::default()
     };
     let start = Instant::now();

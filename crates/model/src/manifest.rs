@@ -200,8 +200,11 @@ mod tests {
 
     #[test]
     fn a_manifest_from_before_rounds_reads_as_one_round() {
+        // Format 1 differs from today's in two fields only: no plan.seed, no plan.mode.rounds.
         let mut json = serde_json::to_value(manifest()).unwrap();
         json["format"] = 1.into();
+        let plan = json["plan"].as_object_mut().unwrap();
+        assert!(plan.remove("seed").is_some());
         let mode = json["plan"]["mode"].as_object_mut().unwrap();
         assert!(mode.remove("rounds").is_some());
         let old: Manifest = serde_json::from_value(json).unwrap();

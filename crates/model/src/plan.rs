@@ -86,6 +86,8 @@ pub struct Plan {
     /// Workloads that call DynamoDB (their duration barely scales with CPU).
     pub network_workloads: Vec<String>,
     /// Seeds the order of memory sizes in each round, so a resumed run keeps its order.
+    /// Manifests of format 1 (one round, no order to keep) have none.
+    #[serde(default)]
     pub seed: u64,
 }
 

@@ -63,7 +63,10 @@ pub async fn planned(location: &DataLocation, run: &str) -> Result<Option<Planne
         path: shown.clone(),
         reason,
     };
-    let key = manifest::key(run).map_err(|e| bad(e.to_string()))?;
+    // A run id the collector cannot write (a folder made by hand) has no manifest.
+    let Ok(key) = manifest::key(run) else {
+        return Ok(None);
+    };
     let path: StorePath = location
         .prefix
         .parts()
