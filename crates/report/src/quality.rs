@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 use lambench_analyzer::DataLocation;
 use lambench_model::manifest::{self, Manifest};
 use lambench_model::plan::Plan;
-use lambench_model::record::RUN_ID_COLUMN;
 use object_store::ObjectStoreExt;
 use object_store::path::Path as StorePath;
 use serde::Serialize;
@@ -54,18 +53,14 @@ impl Planned {
 /// (imported data), an error when it is there but unreadable or not a manifest, because then
 /// an incomplete run would look complete.
 pub async fn planned(location: &DataLocation, run: &str) -> Result<Option<Planned>> {
-    let shown = format!(
-        "{}/{RUN_ID_COLUMN}={run}/{}",
-        location.display.trim_end_matches('/'),
-        manifest::FILE
-    );
-    let bad = |reason: String| Error::Manifest {
-        path: shown.clone(),
-        reason,
-    };
     // A run id the collector cannot write (a folder made by hand) has no manifest.
     let Ok(key) = manifest::key(run) else {
         return Ok(None);
+    };
+    let shown = format!("{}/{key}", location.display.trim_end_matches('/'));
+    let bad = |reason: String| Error::Manifest {
+        path: shown.clone(),
+        reason,
     };
     let path: StorePath = location
         .prefix

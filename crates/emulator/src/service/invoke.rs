@@ -69,23 +69,13 @@ async fn run(app: &App, name: &str, headers: &HeaderMap, body: Bytes) -> Result<
     let request_id = uuid::Uuid::new_v4().to_string();
     let ended = dispatch(&env, &request_id, name, body, config.timeout_s).await;
     let init_ms = cold.then(|| init_ms(&env));
-    let peak = env.peak_rss_mb().unwrap_or(0);
     let result = Invocation::of(ended, &request_id, config.timeout_s, &env, init_ms);
     if result.status.is_some() {
         env.kill();
     } else {
         release(&f, &env, config.generation);
     }
-    let log = log(
-        &f,
-        &env,
-        &request_id,
-        cold,
-        &result,
-        config.memory_mb,
-        peak,
-        init_ms,
-    );
+    let log = log(&f, &env, &request_id, &result, config.memory_mb);
     Ok(response(headers, &request_id, &log, result))
 }
 
@@ -234,6 +224,10 @@ fn init_ms(env: &Environment) -> f64 {
 
 /// What the invocation returns and what its REPORT line says.
 struct Invocation {
+    /// A cold start's Init Duration; `None` for a warm start.
+    init_ms: Option<f64>,
+    /// Max Memory Used.
+    peak_mb: i32,
     /// The REPORT line's `Status` (`timeout`, `error`); `None` when the runtime answered.
     status: Option<&'static str>,
     error_type: Option<&'static str>,
@@ -244,6 +238,7 @@ struct Invocation {
 }
 
 impl Invocation {
+    /// The invocation as it `ended` in `env` (its peak memory read now, before any kill).
     fn of(
         ended: Ended,
         request_id: &str,
@@ -256,48 +251,49 @@ impl Invocation {
                 .to_string()
                 .into_bytes()
         };
-        match ended {
-            Ended::Finished(Outcome::Response { body, duration_ms }) => Invocation {
-                status: None,
-                error_type: None,
-                duration_ms,
-                function_error: false,
-                body,
-            },
-            Ended::Finished(Outcome::FunctionError { body, duration_ms }) => Invocation {
-                status: None,
-                error_type: None,
-                duration_ms,
-                function_error: true,
-                body,
-            },
-            Ended::TimedOut => Invocation {
-                status: Some("timeout"),
-                error_type: None,
-                duration_ms: f64::from(timeout_s) * 1000.0,
-                function_error: true,
-                body: failed(
-                    "Sandbox.Timedout",
-                    format!(
-                        "RequestId: {request_id} Error: Task timed out after {timeout_s}.00 seconds"
-                    ),
-                ),
-            },
+        let (status, error_type, duration_ms, function_error, body) = match ended {
+            Ended::Finished(Outcome::Response { body, duration_ms }) => {
+                (None, None, duration_ms, false, body)
+            }
+            Ended::Finished(Outcome::FunctionError { body, duration_ms }) => {
+                (None, None, duration_ms, true, body)
+            }
+            Ended::TimedOut => {
+                let message = format!(
+                    "RequestId: {request_id} Error: Task timed out after {timeout_s}.00 seconds"
+                );
+                let body = failed("Sandbox.Timedout", message);
+                (
+                    Some("timeout"),
+                    None,
+                    f64::from(timeout_s) * 1000.0,
+                    true,
+                    body,
+                )
+            }
             Ended::Exited(exit) => {
                 let kind = exit.error_type();
                 let elapsed =
                     env.shared.started.elapsed().as_secs_f64() * 1000.0 - init_ms.unwrap_or(0.0);
-                Invocation {
-                    status: Some("error"),
-                    error_type: Some(kind),
-                    duration_ms: elapsed.max(0.0),
-                    function_error: true,
-                    body: failed(
-                        kind,
-                        format!("RequestId: {request_id} Error: Runtime exited with error: {exit}"),
-                    ),
-                }
+                let message =
+                    format!("RequestId: {request_id} Error: Runtime exited with error: {exit}");
+                (
+                    Some("error"),
+                    Some(kind),
+                    elapsed.max(0.0),
+                    true,
+                    failed(kind, message),
+                )
             }
+        };
+        Invocation {
+            init_ms,
+            peak_mb: env.peak_rss_mb().unwrap_or(0),
+            status,
+            error_type,
+            duration_ms,
+            function_error,
+            body,
         }
     }
 }
@@ -318,19 +314,15 @@ fn release(f: &Function, env: &Arc<Environment>, generation: u64) {
 
 /// The invocation's log as Lambda writes it: INIT_START on a cold start, START, the
 /// function's output, END and REPORT.
-#[allow(clippy::too_many_arguments)]
 fn log(
     f: &Function,
     env: &Environment,
     request_id: &str,
-    cold: bool,
     result: &Invocation,
     memory_mb: u32,
-    peak_mb: i32,
-    init_ms: Option<f64>,
 ) -> String {
     let mut log = String::new();
-    if cold {
+    if result.init_ms.is_some() {
         log.push_str(&logs::init_start_line(&f.def.runtime));
         log.push('\n');
     }
@@ -344,8 +336,8 @@ fn log(
         request_id,
         duration_ms: result.duration_ms,
         memory_mb,
-        max_memory_used_mb: peak_mb,
-        init_ms,
+        max_memory_used_mb: result.peak_mb,
+        init_ms: result.init_ms,
         status: result.status,
         error_type: result.error_type,
     }));
