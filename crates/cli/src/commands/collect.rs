@@ -1,6 +1,7 @@
 //! `lambench collect`: plan (with estimated duration and cost), confirm, run, store; or
 //! `--resume` a stopped run from its manifest.
 
+mod options;
 mod target;
 mod timing;
 
@@ -11,13 +12,14 @@ use lambench_collector::estimate::{Platform, allocate_parallelism};
 use lambench_collector::ledger::Ledger;
 use lambench_collector::manifest::{Manifest, RunSettings};
 use lambench_collector::plan::fnv1a;
-use lambench_collector::{Filters, Limits, Plan, RunEnd, RunOptions, SdkLambda, Sink, policy};
+use lambench_collector::{Limits, Plan, RunEnd, RunOptions, SdkLambda, Sink, policy};
 use lambench_model::{Backend, Matrix};
 use lambench_store::Location;
 
 use super::UsageError;
 use crate::cli::CollectArgs;
 use crate::progress::{Renderer, human};
+use options::{CollectOptions, Start};
 use target::Target;
 
 /// The run stopped on Ctrl-C (exit status 130, as shells expect).
@@ -25,92 +27,61 @@ use target::Target;
 #[error("interrupted; resume with: {0}")]
 pub struct Interrupted(pub String);
 
-pub async fn run(matrix: &Matrix, args: &CollectArgs) -> anyhow::Result<()> {
-    let mode_name = mode_name(args)?;
-    // A bad run id is a usage error (exit 2) before anything starts, not a stop mid-run.
-    for id in [&args.run_id, &args.resume].into_iter().flatten() {
-        lambench_model::parquet_out::check_run_id(id)?;
-    }
-    // So are selection values that name nothing, before the emulator starts or AWS is asked.
-    let filters = filters(matrix, args)?;
-    if args.resume.is_none() {
+/// `collect`: the arguments are checked once ([`CollectOptions::from_args`]), then the target
+/// opened, the run planned (or its manifest read back) and carried out.
+pub async fn run(matrix: &Matrix, args: CollectArgs) -> anyhow::Result<()> {
+    let options = CollectOptions::from_args(matrix, args)?;
+    if let Start::New { .. } = options.start {
         // A resumed run keeps the runtimes it was started with, checked then.
-        check_lifecycle(matrix, &filters, args, super::today()?)?;
+        check_lifecycle(matrix, &options, super::today()?)?;
     }
-    let target = Target::open(matrix, args).await?;
-    let location = Location::resolve(&args.out, true)
+    let target = Target::open(matrix, &options).await?;
+    let location = Location::resolve(&options.out, true)
         .await
-        .with_context(|| format!("cannot use --out {}", args.out))?;
-    let ledger = ledger(matrix, args, &target);
-    let sink = match &args.resume {
-        Some(run_id) => resume(run_id, location, ledger, &target).await?,
-        None => {
-            let Some(manifest) = plan(matrix, args, &filters, mode_name, &target).await? else {
+        .with_context(|| format!("cannot use --out {}", options.out))?;
+    let ledger = ledger(matrix, &options, &target);
+    let sink = match &options.start {
+        Start::Resume(run_id) => resume(run_id, location, ledger, &target).await?,
+        Start::New { mode, run_id, seed } => {
+            let run_id = run_id
+                .clone()
+                .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%dT%H-%M-%SZ").to_string());
+            let seed = seed.unwrap_or_else(|| fnv1a(&run_id));
+            let Some(manifest) = plan(matrix, &options, (mode, &run_id, seed), &target).await?
+            else {
                 return Ok(());
             };
             Sink::create(location, manifest, ledger).await?
         }
     };
-    execute(args, &target, sink).await
+    execute(&options, &target, sink).await
 }
 
-fn mode_name(args: &CollectArgs) -> anyhow::Result<&'static str> {
-    Ok(
-        match (args.test, args.balanced, args.production, &args.resume) {
-            (true, ..) => "test",
-            (_, true, ..) => "balanced",
-            (_, _, true, _) => "production",
-            (.., Some(_)) => "resume",
-            _ => {
-                return Err(UsageError(
-                    "choose a mode: --test, --balanced or --production (or --resume RUN_ID)".into(),
-                )
-                .into());
-            }
-        },
-    )
-}
-
-fn ledger(matrix: &Matrix, args: &CollectArgs, target: &Target) -> Option<Ledger> {
-    if args.no_ledger {
-        return None;
-    }
-    let table = match (&args.ledger_table, target.backend) {
-        (Some(t), _) => t.clone(),
-        (None, Backend::Aws) => matrix.ledger_table.clone(),
-        _ => return None,
+fn ledger(matrix: &Matrix, options: &CollectOptions, target: &Target) -> Option<Ledger> {
+    let (table, ttl_days) = match (&options.ledger, target.backend) {
+        (options::Ledger::Off, _) => return None,
+        (options::Ledger::Table { name, ttl_days }, _) => (name.clone(), *ttl_days),
+        (options::Ledger::Default { ttl_days }, Backend::Aws) => {
+            (matrix.ledger_table.clone(), *ttl_days)
+        }
+        (options::Ledger::Default { .. }, Backend::Local) => return None,
     };
     let client = aws_sdk_dynamodb::Client::new(target.sdk.as_ref()?);
-    Some(Ledger::new(client, table, args.ledger_ttl_days))
-}
-
-/// The selection options resolved against the matrix (aliases such as `node22` or `rust`
-/// accepted); a value that names nothing is a usage error listing the valid ones.
-fn filters(matrix: &Matrix, args: &CollectArgs) -> anyhow::Result<Filters> {
-    let usage = |e: lambench_model::SelectionError| UsageError(e.to_string());
-    Ok(Filters {
-        runtimes: matrix.select_runtimes(&args.runtimes).map_err(usage)?,
-        architectures: matrix
-            .select_architectures(&args.architectures)
-            .map_err(usage)?,
-        workloads: matrix.select_workloads(&args.workloads).map_err(usage)?,
-        memory_mb: matrix.select_memory(&args.memory).map_err(usage)?,
-    })
+    Some(Ledger::new(client, table, ttl_days))
 }
 
 /// Warns about chosen runtimes Lambda is retiring (`bench.toml`'s dates); on AWS refuses the
 /// ones whose functions can no longer be updated, since every cell sets its memory size.
 fn check_lifecycle(
     matrix: &Matrix,
-    filters: &Filters,
-    args: &CollectArgs,
+    options: &CollectOptions,
     today: chrono::NaiveDate,
 ) -> anyhow::Result<()> {
-    let on_aws = !args.local && args.endpoint_url.is_none();
+    let on_aws = options.place == options::Place::Aws;
     for runtime in matrix
         .runtimes
         .iter()
-        .filter(|r| filters.runtimes.contains(&r.id))
+        .filter(|r| options.filters.runtimes.contains(&r.id))
     {
         let lifecycle = runtime.lifecycle();
         let Some(notice) = lifecycle.notice(&runtime.id, today) else {
@@ -125,30 +96,25 @@ fn check_lifecycle(
 }
 
 /// Discovers, plans, prints the plan and asks; `None` when only the plan was wanted.
+/// `(mode, run_id, seed)`: the new run.
 async fn plan(
     matrix: &Matrix,
-    args: &CollectArgs,
-    filters: &Filters,
-    mode_name: &str,
+    options: &CollectOptions,
+    (mode_name, run_id, seed): (&str, &str, u64),
     target: &Target,
 ) -> anyhow::Result<Option<Manifest>> {
     let mode = matrix.mode(mode_name)?;
-    let mut functions = target.functions(matrix, args).await?;
+    let mut functions = target.functions(matrix, options).await?;
     let has_dynamodb = ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"]
         .iter()
         .any(|k| std::env::var_os(k).is_some());
-    if target.backend == Backend::Local && !has_dynamodb && args.workloads.is_empty() {
+    if target.backend == Backend::Local && !has_dynamodb && !options.chose_workloads {
         eprintln!(
             "note: skipping the light workload locally: no DynamoDB endpoint (set AWS_ENDPOINT_URL to a local DynamoDB, e.g. moto_server, and DYNAMODB_TABLE_NAME)"
         );
         functions.retain(|f| !matrix.workloads[&f.workload].uses_dynamodb);
     }
-    let run_id = args
-        .run_id
-        .clone()
-        .unwrap_or_else(|| chrono::Utc::now().format("%Y-%m-%dT%H-%M-%SZ").to_string());
-    let seed = args.seed.unwrap_or_else(|| fnv1a(&run_id));
-    let plan = Plan::new(matrix, mode_name, mode, &functions, filters, seed);
+    let plan = Plan::new(matrix, mode_name, mode, &functions, &options.filters, seed);
     if plan.cells.is_empty() {
         return Err(UsageError(format!(
             "nothing to run: no function at {} matches the filters ({} matrix functions found there)",
@@ -157,12 +123,13 @@ async fn plan(
         ))
         .into());
     }
-    let concurrency = args
+    let limits = options.limits;
+    let concurrency = limits
         .concurrency
         .unwrap_or_else(|| policy::concurrency(target.backend));
-    let parallelism = allocate_parallelism(&plan, concurrency, args.parallelism);
+    let parallelism = allocate_parallelism(&plan, concurrency, limits.parallelism);
     let local = if target.backend == Backend::Local {
-        Some(local_platform(&args.out).await)
+        Some(local_platform(&options.out).await)
     } else {
         None
     };
@@ -170,19 +137,19 @@ async fn plan(
         &plan,
         &parallelism,
         concurrency,
-        args,
+        options,
         target,
         local.as_ref(),
     );
     // Up front, so a run killed before it ends (kill -9, a lost session) can be resumed.
     println!(
         "  run id {run_id}; if it stops, resume with: {}",
-        resume_command(&run_id, args, target)
+        resume_command(run_id, options, target)
     );
-    if args.dry_run {
+    if options.dry_run {
         return Ok(None);
     }
-    if !args.yes && !confirm()? {
+    if !options.yes && !confirm()? {
         return Err(UsageError("not confirmed; pass --yes to run without asking".into()).into());
     }
     let settings = RunSettings {
@@ -191,9 +158,9 @@ async fn plan(
         target: target.description.clone(),
         parallelism,
         concurrency,
-        control_rate: args.control_rate,
+        control_rate: limits.control_rate,
     };
-    Ok(Some(Manifest::new(&run_id, plan, settings)))
+    Ok(Some(Manifest::new(run_id, plan, settings)))
 }
 
 /// The emulator as the estimate sees it: this machine's times from the earlier local runs in
@@ -213,19 +180,14 @@ fn print_plan(
     plan: &Plan,
     parallelism: &std::collections::BTreeMap<String, u32>,
     concurrency: u32,
-    args: &CollectArgs,
+    options: &CollectOptions,
     target: &Target,
     local: Option<&(Platform, i64)>,
 ) {
+    let control_rate = options.limits.control_rate;
     let functions: std::collections::BTreeSet<_> =
         plan.cells.iter().map(|c| &c.function.name).collect();
-    let e = Platform::aws().estimate(
-        plan,
-        parallelism,
-        concurrency,
-        args.control_rate,
-        &target.region,
-    );
+    let e = Platform::aws().estimate(plan, parallelism, concurrency, control_rate, &target.region);
     let (pmin, pmax) = parallelism
         .values()
         .fold((u32::MAX, 0), |(a, b), &p| (a.min(p), b.max(p)));
@@ -244,29 +206,24 @@ fn print_plan(
     );
     println!(
         "  {} invocations; concurrency {concurrency}, {pmin}-{pmax} at once per function, {} control-plane calls at {}/s",
-        e.invocations, e.control_calls, args.control_rate
+        e.invocations, e.control_calls, control_rate
     );
     let took = |s: f64| human(std::time::Duration::from_secs_f64(s));
     match local {
         Some((platform, runs)) => {
-            let mine = platform.estimate(
-                plan,
-                parallelism,
-                concurrency,
-                args.control_rate,
-                &target.region,
-            );
+            let mine =
+                platform.estimate(plan, parallelism, concurrency, control_rate, &target.region);
             let measured = platform.measured_cells(plan);
             let source = if measured == 0 {
                 format!(
                     "modelled: no earlier local run in {} (the next plan here uses this run's times)",
-                    args.out
+                    options.out
                 )
             } else {
                 format!(
                     "{measured} of {} cells timed on {runs} earlier local run(s) in {}{}",
                     plan.cells.len(),
-                    args.out,
+                    options.out,
                     if measured < plan.cells.len() {
                         ", the rest modelled"
                     } else {
@@ -310,7 +267,7 @@ fn print_plan(
             names.join(", ")
         );
     }
-    if args.dry_run {
+    if options.dry_run {
         for c in &plan.cells {
             println!("  {} @ {} MB", c.function.name, c.memory_mb);
         }
@@ -358,19 +315,19 @@ async fn resume(
 }
 
 /// The command that resumes `run_id` against the same target and ledger.
-fn resume_command(run_id: &str, args: &CollectArgs, target: &Target) -> String {
+fn resume_command(run_id: &str, options: &CollectOptions, target: &Target) -> String {
     format!(
         "lambench collect --resume {run_id} --out {}{}{}",
-        args.out,
+        options.out,
         target.flags,
-        ledger_flags(args)
+        options.ledger_flags()
     )
 }
 
-async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Result<()> {
+async fn execute(options: &CollectOptions, target: &Target, sink: Sink) -> anyhow::Result<()> {
     let m = sink.manifest().await;
-    let resume_cmd = resume_command(&m.run_id, args, target);
-    let options = RunOptions {
+    let resume_cmd = resume_command(&m.run_id, options, target);
+    let run = RunOptions {
         run_id: m.run_id.clone(),
         session: m.sessions,
         backend: m.backend,
@@ -391,15 +348,16 @@ async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Res
             )
         })
         .sum();
-    let progress = Renderer::new(args.progress, planned, remaining.len());
+    let progress = Renderer::new(options.progress, planned, remaining.len());
     let api = SdkLambda(target.lambda.clone());
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;
     };
     let started = std::time::Instant::now();
-    let result = lambench_collector::run(&api, &sink, &options, &limits, &progress, stop).await;
+    let result = lambench_collector::run(&api, &sink, &run, &limits, &progress, stop).await;
     progress.finish();
-    let data = format!("{}/run_id={}/", args.out.trim_end_matches('/'), m.run_id);
+    let out = &options.out;
+    let data = format!("{}/run_id={}/", out.trim_end_matches('/'), m.run_id);
     match result {
         Ok(RunEnd::Complete(c)) => {
             println!(
@@ -415,12 +373,12 @@ async fn execute(args: &CollectArgs, target: &Target, sink: Sink) -> anyhow::Res
                 c.config_retries
             );
             println!("data: {data} (Parquet per round of each cell, manifest.json)");
-            if !args.no_report {
-                write_report(&args.out, &m.run_id, &args.report_dir).await;
+            if let Some(dir) = &options.report_dir {
+                write_report(out, &m.run_id, dir).await;
             }
             println!(
-                "next: lambench analyze --data {} --run {} --sql p99",
-                args.out, m.run_id
+                "next: lambench analyze --data {out} --run {} --sql p99",
+                m.run_id
             );
             Ok(())
         }
@@ -464,14 +422,6 @@ async fn write_report(data: &str, run_id: &str, dir: &std::path::Path) {
         Err(e) => eprintln!(
             "warning: the report could not be written ({e:#}); retry with: lambench report --data {data} --run {run_id}"
         ),
-    }
-}
-
-fn ledger_flags(args: &CollectArgs) -> String {
-    match (&args.ledger_table, args.no_ledger) {
-        (_, true) => " --no-ledger".into(),
-        (Some(t), _) => format!(" --ledger-table {t}"),
-        _ => String::new(),
     }
 }
 

@@ -24,7 +24,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Analyze(args) => analyze::run(args).await,
         Command::Import(ImportCommand::LambdaPerf(args)) => import::lambda_perf(args),
         Command::Matrix(args) => matrix::run(&load_matrix(cli.matrix.as_deref())?, &args),
-        Command::Collect(args) => collect::run(&load_matrix(cli.matrix.as_deref())?, &args).await,
+        Command::Collect(args) => collect::run(&load_matrix(cli.matrix.as_deref())?, *args).await,
         Command::Report(args) => report::run(args).await,
         Command::Emulate(args) => emulate::run(&load_matrix(cli.matrix.as_deref())?, &args).await,
         Command::Package(args) => package::run(&load_matrix(cli.matrix.as_deref())?, &args),

@@ -10,7 +10,7 @@ use lambench_model::{Backend, FunctionSpec, Matrix};
 
 use super::super::UsageError;
 use super::super::emulate::default_rust_bins;
-use crate::cli::CollectArgs;
+use super::options::{CollectOptions, Ledger, Place};
 
 /// A resolved target.
 pub struct Target {
@@ -28,19 +28,21 @@ pub struct Target {
 }
 
 impl Target {
-    pub async fn open(matrix: &Matrix, args: &CollectArgs) -> anyhow::Result<Target> {
-        let endpoint = match (&args.endpoint_url, args.local) {
-            (Some(url), _) => Some((url.clone(), None)),
-            (None, true) => {
+    pub async fn open(matrix: &Matrix, options: &CollectOptions) -> anyhow::Result<Target> {
+        let endpoint = match &options.place {
+            Place::Endpoint(url) => Some((url.clone(), None)),
+            Place::Emulator => {
                 let e = start_emulator(matrix).await?;
                 Some((e.endpoint(), Some(e)))
             }
-            (None, false) => None,
+            Place::Aws => None,
         };
-        let needs_sdk = endpoint.is_none() || args.stack.is_some() || args.ledger_table.is_some();
+        let needs_sdk = endpoint.is_none()
+            || options.stack.is_some()
+            || matches!(options.ledger, Ledger::Table { .. });
         let sdk = if needs_sdk {
             let mut loader = aws_config::defaults(BehaviorVersion::latest());
-            if let Some(r) = &args.region {
+            if let Some(r) = &options.region {
                 loader = loader.region(Region::new(r.clone()));
             }
             let config = loader.load().await;
@@ -114,10 +116,10 @@ impl Target {
     pub async fn functions(
         &self,
         matrix: &Matrix,
-        args: &CollectArgs,
+        options: &CollectOptions,
     ) -> anyhow::Result<Vec<FunctionSpec>> {
-        if !args.functions.is_empty() {
-            let mut names = args.functions.clone();
+        if !options.functions.is_empty() {
+            let mut names = options.functions.clone();
             names.sort();
             names.dedup();
             return names
@@ -132,9 +134,9 @@ impl Target {
                 })
                 .collect();
         }
-        let names = match (&self.sdk, self.backend, &args.stack) {
+        let names = match (&self.sdk, self.backend, &options.stack) {
             (Some(sdk), Backend::Aws, _) | (Some(sdk), _, Some(_)) => {
-                let stack = args.stack.as_deref().unwrap_or(&matrix.stack_name);
+                let stack = options.stack.as_deref().unwrap_or(&matrix.stack_name);
                 let cfn = aws_sdk_cloudformation::Client::new(sdk);
                 discover::stack_functions(&cfn, stack, &self.region).await?
             }
