@@ -1,10 +1,10 @@
 //! Expected durations, cost and the schedule's lower bound, before anything runs.
 //!
-//! The duration model: a workload's duration at 1,769 MB (one full vCPU) per language, scaled
-//! by the CPU share Lambda gives smaller memory sizes (CPU is proportional to memory below
-//! 1,769 MB; the handlers are single-threaded, so more memory does not help above it). Bases
-//! are the handlers' figures measured on the development host (docs/methodology.md), init
-//! durations are lambda-perf's published medians. It is an estimate for planning; the data the
+//! The duration model: a workload's duration at 1,769 MB (one full vCPU) per language
+//! (`bench.toml`'s `expected_ms`, carried in the [`Plan`]), scaled by the CPU share Lambda
+//! gives smaller memory sizes (CPU is proportional to memory below 1,769 MB; the handlers are
+//! single-threaded, so more memory does not help above it). Init durations are lambda-perf's
+//! published medians. It is an estimate for planning; the data the
 //! run collects is what counts.
 
 use std::collections::BTreeMap;
@@ -18,25 +18,22 @@ pub const UPDATE_SETTLE_S: f64 = 1.5;
 /// Round trip of an invoke outside the function (client, front end, log tail).
 pub const INVOKE_OVERHEAD_S: f64 = 0.015;
 
-/// Expected Duration in ms of one invocation of `f` at `memory_mb`.
-pub fn duration_ms(f: &FunctionSpec, workload_uses_network: bool, memory_mb: u32) -> f64 {
-    // Node.js cpu-intensive and Python memory-intensive were rescaled when the workloads took
-    // the original benchmark's hashing call and value range (measured side by side: 1.45x
-    // slower and 1.98x faster; docs/methodology.md).
-    let base = match (f.language, f.workload.as_str()) {
-        (Language::Rust, "cpu-intensive") => 25.0,
-        (Language::Python, "cpu-intensive") => 210.0,
-        (Language::Nodejs, "cpu-intensive") => 530.0,
-        (Language::Rust, "memory-intensive") => 235.0,
-        (Language::Python, "memory-intensive") => 5_150.0,
-        (Language::Nodejs, "memory-intensive") => 2_150.0,
-        _ => 40.0,
-    };
-    if workload_uses_network {
+/// Expected Duration in ms of one invocation of `f` at `memory_mb` in `plan`.
+pub fn duration_ms(plan: &Plan, f: &FunctionSpec, memory_mb: u32) -> f64 {
+    scaled_ms(
+        plan.expected_ms(f),
+        plan.uses_network(&f.workload),
+        memory_mb,
+    )
+}
+
+/// A Duration of `full_cpu_ms` at one full vCPU, at `memory_mb`.
+pub fn scaled_ms(full_cpu_ms: f64, uses_network: bool, memory_mb: u32) -> f64 {
+    if uses_network {
         // Two DynamoDB round trips: mostly waiting, only a little CPU.
-        return base + 10.0 * cpu_factor(memory_mb);
+        return full_cpu_ms + 10.0 * cpu_factor(memory_mb);
     }
-    base * cpu_factor(memory_mb)
+    full_cpu_ms * cpu_factor(memory_mb)
 }
 
 /// Expected Init Duration in ms (lambda-perf medians, rounded).
@@ -132,7 +129,7 @@ impl Platform {
     /// Seconds of one cold and one warm invocation of `cell`.
     fn times(&self, plan: &Plan, cell: &Cell) -> (f64, f64) {
         let f = &cell.function;
-        let d = duration_ms(f, plan.uses_network(&f.workload), cell.memory_mb) / 1000.0;
+        let d = duration_ms(plan, f, cell.memory_mb) / 1000.0;
         let init = init_ms(f) / 1000.0
             * if self.init_scales_with_cpu {
                 cpu_factor(cell.memory_mb)
@@ -241,8 +238,7 @@ pub const LOCAL_INVOKE_OVERHEAD_S: f64 = 0.002;
 /// Lambda's billed GB-seconds of a round, from the model (the bill is AWS's on any platform).
 fn billed_gb_s(plan: &Plan, cell: &Cell, started_cold: u64, warm: u64) -> f64 {
     let f = &cell.function;
-    let d =
-        duration_ms(f, plan.uses_network(&f.workload), cell.memory_mb) / 1000.0 + INVOKE_OVERHEAD_S;
+    let d = duration_ms(plan, f, cell.memory_mb) / 1000.0 + INVOKE_OVERHEAD_S;
     let init = init_ms(f) / 1000.0;
     let billed_ms = |s: f64| (s * 1000.0).ceil();
     let gb = |s: f64| price::gb_seconds(f64::from(cell.memory_mb), billed_ms(s)).unwrap_or(0.0);
@@ -351,6 +347,21 @@ mod tests {
             rounds: 3,
         };
         Plan::new(&m, "test", mode, &f, &filters, 7)
+    }
+
+    #[test]
+    fn expected_durations_come_from_bench_toml_through_the_plan() {
+        let plan = plan();
+        let f = &plan.cells[0].function;
+        assert_eq!(duration_ms(&plan, f, 1769), 210.0);
+        assert_eq!(duration_ms(&plan, f, 512), 210.0 * 1769.0 / 512.0);
+        // A manifest from before `expected_ms`: the figure for an unknown workload.
+        let mut old = plan.clone();
+        old.expected_ms.clear();
+        assert_eq!(
+            duration_ms(&old, f, 1769),
+            lambench_model::plan::UNKNOWN_EXPECTED_MS
+        );
     }
 
     #[test]

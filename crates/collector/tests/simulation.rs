@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use lambench_collector::estimate::{Platform, allocate_parallelism, duration_ms, init_ms};
+use lambench_collector::estimate::{Platform, allocate_parallelism, init_ms, scaled_ms};
 use lambench_collector::manifest::{Manifest, RunSettings};
 use lambench_collector::{
     ApiError, CellRound, ErrorKind, Filters, FunctionConfig, Invoked, LambdaApi, Limits, Plan,
@@ -36,6 +36,8 @@ struct Env {
 struct Function {
     spec: FunctionSpec,
     network: bool,
+    /// `bench.toml`'s expected Duration at one full vCPU.
+    full_cpu_ms: f64,
     memory_mb: u32,
     version: u64,
     settled_at: Instant,
@@ -64,10 +66,11 @@ impl SimLambda {
             .default_run()
             .into_iter()
             .map(|spec| {
-                let network = matrix.workloads[&spec.workload].uses_dynamodb;
+                let workload = &matrix.workloads[&spec.workload];
                 let f = Function {
                     spec: spec.clone(),
-                    network,
+                    network: workload.uses_dynamodb,
+                    full_cpu_ms: workload.expected_ms[&spec.language],
                     memory_mb: 128,
                     version: 0,
                     settled_at: Instant::now(),
@@ -192,7 +195,7 @@ impl LambdaApi for SimLambda {
             f.envs[slot].busy = true;
             f.envs[slot].served += 1;
             let served = f.envs[slot].served;
-            let d = duration_ms(&f.spec, f.network, f.memory_mb) * self.noise(0.05);
+            let d = scaled_ms(f.full_cpu_ms, f.network, f.memory_mb) * self.noise(0.05);
             let init = if cold {
                 init_ms(&f.spec) * self.noise(0.2)
             } else {

@@ -157,6 +157,11 @@ pub struct Workload {
     pub uses_dynamodb: bool,
     /// The functions' timeout (s): the slowest cell, with its cold start, must finish in it.
     pub timeout_s: u32,
+    /// Expected Duration (ms) of one invocation at 1,769 MB (one full vCPU) per language: the
+    /// plan's duration and cost estimate, nothing else. A language left out is estimated at
+    /// [`crate::plan::UNKNOWN_EXPECTED_MS`].
+    #[serde(default)]
+    pub expected_ms: BTreeMap<Language, f64>,
 }
 
 /// Samples per (function, memory size) cell, and how many rounds they are split into.
@@ -375,6 +380,14 @@ fn validate(raw: RawMatrix) -> Result<Matrix, MatrixError> {
                     workload.timeout_s
                 ),
             });
+        }
+        for (language, ms) in &workload.expected_ms {
+            if !(ms.is_finite() && *ms > 0.0) {
+                return Err(MatrixError::Invalid {
+                    key: format!("workloads.{name}.expected_ms.{}", language.as_str()),
+                    reason: format!("{ms} is not a positive number of milliseconds"),
+                });
+            }
         }
     }
     let mut modes = BTreeMap::new();
@@ -628,6 +641,21 @@ mod tests {
         assert!(
             msg.contains("runtimes[0].id") && msg.contains("cobol85"),
             "{msg}"
+        );
+    }
+
+    #[test]
+    fn expected_durations_are_read_per_language_and_must_be_positive() {
+        let m = Matrix::builtin().unwrap();
+        assert_eq!(
+            m.workloads["cpu-intensive"].expected_ms[&Language::Nodejs],
+            530.0
+        );
+        let err = with("rust = 235,", "rust = 0,").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("workloads.memory-intensive.expected_ms.rust"),
+            "{err}"
         );
     }
 

@@ -5,7 +5,11 @@
 use std::collections::BTreeMap;
 
 use crate::rng::SplitMix64;
-use crate::{FunctionSpec, Matrix, Mode};
+use crate::{FunctionSpec, Language, Matrix, Mode};
+
+/// The estimate's Duration (ms) at one full vCPU for a workload and language `bench.toml`
+/// gives no `expected_ms` for: a light handler's.
+pub const UNKNOWN_EXPECTED_MS: f64 = 40.0;
 use serde::{Deserialize, Serialize};
 
 /// One (function, memory size) cell.
@@ -85,6 +89,10 @@ pub struct Plan {
     pub events: BTreeMap<String, String>,
     /// Workloads that call DynamoDB (their duration barely scales with CPU).
     pub network_workloads: Vec<String>,
+    /// `bench.toml`'s expected Duration per workload and language at one full vCPU, for the
+    /// estimate (manifests written before it have none).
+    #[serde(default)]
+    pub expected_ms: BTreeMap<String, BTreeMap<Language, f64>>,
     /// Seeds the order of memory sizes in each round, so a resumed run keeps its order.
     /// Manifests of format 1 (one round, no order to keep) have none.
     #[serde(default)]
@@ -128,14 +136,30 @@ impl Plan {
             .filter(|(_, w)| w.uses_dynamodb)
             .map(|(name, _)| name.clone())
             .collect();
+        let expected_ms = matrix
+            .workloads
+            .iter()
+            .map(|(name, w)| (name.clone(), w.expected_ms.clone()))
+            .collect();
         Plan {
             mode_name: mode_name.to_string(),
             mode,
             cells,
             events,
             network_workloads,
+            expected_ms,
             seed,
         }
+    }
+
+    /// `f`'s expected Duration (ms) at one full vCPU, from `bench.toml`
+    /// ([`UNKNOWN_EXPECTED_MS`] when it does not say).
+    pub fn expected_ms(&self, f: &FunctionSpec) -> f64 {
+        self.expected_ms
+            .get(&f.workload)
+            .and_then(|by_language| by_language.get(&f.language))
+            .copied()
+            .unwrap_or(UNKNOWN_EXPECTED_MS)
     }
 
     pub fn uses_network(&self, workload: &str) -> bool {
