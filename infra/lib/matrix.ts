@@ -1,6 +1,6 @@
 // The benchmark matrix as `lambench matrix --json` prints it. bench.toml is parsed and
-// validated by lambench alone (crates/model/src/matrix.rs), and each function's name, handler,
-// entry file, source folder and timeout come from there (crates/model/src/language.rs): infra/
+// validated by lambench alone (model/src/matrix.rs), and each function's name, handler,
+// entry file, source folder and timeout come from there (model/src/language.rs): infra/
 // has no TOML parser and no second copy of any of them.
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -73,7 +73,7 @@ export function loadMatrix(path: string, binary: string, today?: string): Matrix
   } catch (e: any) {
     if (e.code === 'ENOENT') {
       throw new Error(
-        `cannot run ${binary} to read ${path}: build lambench first (cargo install --path crates/cli) ` +
+        `cannot run ${binary} to read ${path}: build lambench first (cargo install --path cli) ` +
           'or set LAMBENCH_BIN to its path',
       );
     }
