@@ -7,8 +7,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use lambench_analyzer::synthetic::Generator;
 use lambench_model::{Matrix, parquet_out};
+use lambench_testkit::synthetic::Generator;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

@@ -13,7 +13,6 @@ pub mod queries;
 mod session;
 pub mod source;
 mod sql_limits;
-pub mod synthetic;
 pub mod udf;
 
 pub use error::{Error, Result};

@@ -3,9 +3,10 @@
 //! brackets, literals), run on a thread with the binary's deep stack, over a small run.
 //! The count of statements tried is `CASES`; the data folder is checked unchanged after.
 
-use lambench_analyzer::{Analyzer, DataLocation, SqlOrigin, synthetic};
+use lambench_analyzer::{Analyzer, DataLocation, SqlOrigin};
 use lambench_model::{Matrix, parquet_out};
 use lambench_testkit::folder_snapshot as snapshot;
+use lambench_testkit::synthetic;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 

@@ -7,9 +7,10 @@ use std::path::Path;
 use arrow::array::{AsArray, RecordBatch};
 use arrow::compute::cast;
 use arrow::datatypes::{DataType, TimeUnit, TimestampMicrosecondType};
-use lambench_analyzer::{Analyzer, DataLocation, SqlOrigin, synthetic};
+use lambench_analyzer::{Analyzer, DataLocation, SqlOrigin};
 use lambench_model::Matrix;
 use lambench_model::record::to_record_batch;
+use lambench_testkit::synthetic;
 use parquet::arrow::ArrowWriter;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 

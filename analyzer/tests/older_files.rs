@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use arrow::array::{AsArray, RecordBatch};
 use arrow::datatypes::Int64Type;
-use lambench_analyzer::{Analyzer, DataLocation, SqlOrigin, synthetic};
+use lambench_analyzer::{Analyzer, DataLocation, SqlOrigin};
 use lambench_model::Matrix;
 use lambench_model::record::to_record_batch;
+use lambench_testkit::synthetic;
 use parquet::arrow::ArrowWriter;
 
 /// Columns added after data had been collected.

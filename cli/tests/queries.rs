@@ -4,9 +4,9 @@
 mod common;
 
 use common::{analyze, repo_root, write_fixture};
-use lambench_analyzer::synthetic;
 use lambench_model::price::PriceTable;
 use lambench_model::{Matrix, Status};
+use lambench_testkit::synthetic;
 use serde_json::Value;
 
 #[test]

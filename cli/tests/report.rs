@@ -7,8 +7,8 @@ mod common;
 use std::path::Path;
 
 use common::{lambda_perf_files, lambench};
-use lambench_analyzer::synthetic;
 use lambench_model::{Matrix, parquet_out};
+use lambench_testkit::synthetic;
 use serde_json::Value;
 
 /// Two runs of synthetic data (8 cold + 40 warm per cell, ~1% failures whose messages hold

@@ -4,8 +4,8 @@
 mod common;
 
 use common::{lambench, moto, write_fixture};
-use lambench_analyzer::synthetic;
 use lambench_model::Matrix;
+use lambench_testkit::synthetic;
 use predicates::prelude::*;
 
 #[test]

@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use common::{analyze, repo_root};
-use lambench_analyzer::synthetic;
 use lambench_model::record::{Invocation, StartType};
 use lambench_model::{Matrix, parquet_out};
+use lambench_testkit::synthetic;
 
 /// Columns that count attempts, not samples: the rows of a wrong start are attempts.
 const ATTEMPT_COLUMNS: &[&str] = &["attempts", "cold_came_back_warm", "warm_came_back_cold"];

@@ -28,7 +28,7 @@ async fn redone_cells_leave_no_stale_items() {
         .endpoint_url(&moto.endpoint)
         .build();
     let ledger = Ledger::new(aws_sdk_dynamodb::Client::from_conf(config), "ledger", 90);
-    let rows = lambench_analyzer::synthetic::invocations(&Matrix::builtin().unwrap(), 1, 30, 1);
+    let rows = lambench_testkit::synthetic::invocations(&Matrix::builtin().unwrap(), 1, 30, 1);
     assert!(rows.len() >= 30);
     // 30 rows span two BatchWriteItem calls of 25.
     ledger

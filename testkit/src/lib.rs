@@ -2,6 +2,7 @@
 //! 127.0.0.1 (moto_server speaks the real AWS wire protocols), never mocks of our own code.
 
 pub mod moto;
+pub mod synthetic;
 
 /// The checkout's root, for tests that read its files (bench.toml, queries/, handlers/, docs/):
 /// the one place in the tests that knows where the crates lie in the tree.

@@ -4,8 +4,8 @@
 //! writes runs `current` and `old` (the latter 30% slower) with COLD cold and WARM warm
 //! samples per cell of the built-in matrix (default 8 and 40; 100 and 3300 give ~1M rows).
 
-use lambench_analyzer::synthetic;
 use lambench_model::{Matrix, parquet_out};
+use lambench_testkit::synthetic;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

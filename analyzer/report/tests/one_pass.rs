@@ -10,11 +10,12 @@
 
 use std::collections::BTreeMap;
 
-use lambench_analyzer::{Analyzer, DataLocation, synthetic};
+use lambench_analyzer::{Analyzer, DataLocation};
 use lambench_model::record::{Invocation, StartType};
 use lambench_model::{Matrix, Status, parquet_out};
 use lambench_report::attempts;
 use lambench_report::data::{self, CellKey, Samples};
+use lambench_testkit::synthetic;
 
 /// Every case the rule and the grouping decide, spread over the synthetic rows.
 fn adversarial(mut rows: Vec<Invocation>) -> Vec<Invocation> {

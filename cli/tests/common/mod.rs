@@ -7,8 +7,8 @@ pub use lambench_testkit::moto;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use lambench_analyzer::synthetic;
 use lambench_model::{Matrix, parquet_out};
+use lambench_testkit::synthetic;
 
 /// The day the tests judge runtimes' deprecation dates on: before nodejs20.x's blocks.
 pub const TODAY: &str = "2026-12-01";

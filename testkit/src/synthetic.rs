@@ -1,4 +1,5 @@
-//! Deterministic synthetic invocations, for tests, snapshots and benchmarks of the analyzer.
+//! Deterministic synthetic invocations, for tests, snapshots and benchmarks of the analyzer and
+//! the report (test data only: it lives in the test kit, not in any crate the binary ships).
 //!
 //! Durations follow a log-normal-like shape per cell with arm64 a little faster for CPU work,
 //! a few failures and cold starts with init durations: realistic enough to exercise every
