@@ -60,17 +60,20 @@ fn imports(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
             let text = std::fs::read_to_string(&path).unwrap();
             let code = text.split("#[cfg(test)]").next().unwrap_or("");
             let names = graph.entry(module.clone()).or_default();
-            for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
-                for (at, _) in line.match_indices("crate::") {
-                    let rest = &line[at + "crate::".len()..];
-                    let name: String = rest
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                        .collect();
-                    // `lambench_crate::x` is another crate; `crate::x` only when it stands alone.
-                    let before = line[..at].chars().last();
-                    let own = before.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
-                    if own && !name.is_empty() && name != module {
+            let code: String = code
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for (at, _) in code.match_indices("crate::") {
+                // `lambench_crate::x` is another crate; `crate::x` only when it stands alone.
+                let before = code[..at].chars().last();
+                if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
+                    continue;
+                }
+                let rest = &code[at + "crate::".len()..];
+                for name in first_segments(rest) {
+                    if name != module {
                         names.insert(name);
                     }
                 }
@@ -78,6 +81,45 @@ fn imports(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
         }
     }
     graph
+}
+
+/// The module names a path after `crate::` starts with: one (`a::X`), or each of a group's
+/// (`{a::X, b::{Y, Z}}`, possibly over several lines).
+fn first_segments(rest: &str) -> Vec<String> {
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let Some(group) = rest.strip_prefix('{') else {
+        return vec![ident(rest)]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .collect();
+    };
+    // The group's items at depth 0, up to its closing brace.
+    let (mut depth, mut items, mut start) = (0, Vec::new(), 0);
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                items.push(&group[start..i]);
+                break;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&group[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items
+        .into_iter()
+        .map(ident)
+        .filter(|n| !n.is_empty())
+        .collect()
 }
 
 /// A way round from `start` back to it, if there is one.
@@ -145,4 +187,13 @@ fn a_circle_is_found_however_long_the_way_round() {
         Some("cell -> runner -> progress -> cell".into())
     );
     assert_eq!(circle(&graph, "sink"), None);
+}
+
+#[test]
+fn grouped_imports_name_each_module() {
+    assert_eq!(first_segments("cell::CellOutcome;"), ["cell"]);
+    assert_eq!(
+        first_segments("{\n    cell::Outcome,\n    plan::{Cell, CellRound},\n    runner,\n};"),
+        ["cell", "plan", "runner"]
+    );
 }

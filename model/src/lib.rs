@@ -2,7 +2,7 @@
 //!
 //! Everything the collector, the emulator, the analyzer and the report agree on lives here, so
 //! there is one definition of each: the benchmark [`matrix`], the [`record`] written for every
-//! invocation, the [`report`] parser for Lambda's `REPORT` lines and the [`price`] model.
+//! invocation, the [`platform_log`] parser for Lambda's `REPORT` lines and the [`price`] model.
 
 pub mod backend;
 pub mod environment;
