@@ -16,7 +16,7 @@ use lambench_model::Language;
 use crate::cgroups::EnvGroup;
 use crate::functions::FunctionDef;
 use crate::runtime_api;
-pub use crate::shared::{Exit, Outcome, Pending, Shared};
+use crate::shared::{Exit, Pending, Shared};
 
 /// A log stream name as Lambda gives each execution environment its own:
 /// `YYYY/MM/DD/[$LATEST]<32 hex digits>`. Handlers report it as the environment's id.

@@ -17,8 +17,9 @@ use base64::Engine;
 use serde_json::json;
 
 use super::{App, BusyGuard, Function, arn, aws_error, not_found, passthrough_env, throttled};
-use crate::environment::{Environment, Exit, Outcome, Pending};
+use crate::environment::Environment;
 use crate::logs::{self, Measured};
+use crate::shared::{Exit, Outcome, Pending};
 use crate::validate::ApiError;
 
 /// Why an invocation was refused before it reached a function.
