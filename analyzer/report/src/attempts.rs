@@ -50,7 +50,32 @@ pub struct OnePass {
     /// `cpu_models.sql`'s rows (over `environments`).
     pub cpu_models: Table,
     /// `trend.sql`'s rows when the data spans weeks ([`trend::spans_weeks`]), else none.
-    pub trend: Table,
+    pub trend: Pending,
+}
+
+/// The trend's table, computed on a thread of its own from the end of the pass, so that its
+/// medians (a history's largest step after the pass) run beside the report's statistics.
+pub enum Pending {
+    Ready(Table),
+    Running(std::thread::JoinHandle<Result<Table>>),
+}
+
+impl Default for Pending {
+    fn default() -> Pending {
+        Pending::Ready(Table::default())
+    }
+}
+
+impl Pending {
+    /// The table, once its thread is done.
+    pub fn wait(self) -> Result<Table> {
+        match self {
+            Pending::Ready(table) => Ok(table),
+            Pending::Running(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        }
+    }
 }
 
 /// Reads every attempt once (after `--run`'s filter) and folds it: each partition of the
@@ -106,8 +131,11 @@ async fn read_pass(analyzer: &Analyzer, with_environments: bool) -> Result<OnePa
         pass.tables.versions(),
     );
     let trend = match pass.weekly.take() {
-        Some(weekly) => weekly.table(&pass.groups)?,
-        None => Table::default(),
+        Some(weekly) => {
+            let groups = pass.groups.clone();
+            Pending::Running(std::thread::spawn(move || weekly.table(&groups)))
+        }
+        None => Pending::default(),
     };
     let (quality, cpu_models) = (per_cell::quality(&pass), per_cell::cpu_models(&pass));
     Ok(OnePass {

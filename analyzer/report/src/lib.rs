@@ -73,7 +73,7 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
     // One pass over every attempt gives the samples, the quality and CPU tables (sums of the
     // per-environment counts), the small tables (meta, errors, runtime versions) and the trend.
     let pass = attempts::read(&analyzer).await?;
-    let (samples, meta, errors, versions, trend_table) = (
+    let (samples, meta, errors, versions, trend) = (
         pass.samples,
         pass.meta,
         pass.errors,
@@ -98,6 +98,8 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(e) => return Err(Error::Interrupted(e.to_string())),
     };
+    // Computed beside the statistics (see `attempts::Pending`).
+    let trend_table = trend.wait()?;
     let has_trend = trend::weeks(&trend_table) > 1;
     let baseline = match &opts.baseline {
         Some(run) => {
@@ -334,6 +336,8 @@ fn workload_page(
 }
 
 /// The trend page: per (workload, metric, family) the weekly ratio, then each cell's medians.
+/// The charts of a history's trend are many (one per cell and family), so the families are
+/// drawn on all cores.
 fn trend_page(
     env: &minijinja::Environment<'_>,
     common: &Value,
@@ -342,45 +346,10 @@ fn trend_page(
 ) -> Result<site::Files> {
     let mut files = Vec::new();
     let mut sections = Vec::new();
-    for f in trend::families(table) {
-        let what = if f.metric == "cold_init" {
-            "cold-start Init Duration"
-        } else {
-            "warm duration"
-        };
-        let base = format!(
-            "charts/trend-{}-{}-{}",
-            slug(&f.workload),
-            slug(&f.metric),
-            slug(&f.family)
-        );
-        let ratio_chart = if f.ratio.len() > 1 {
-            let file = format!("{base}.svg");
-            let title = format!(
-                "{} · {}: x86_64 / arm64 median {what} per week",
-                f.workload, f.family
-            );
-            files.push((
-                file.clone(),
-                charts::trend::ratio(&title, &f.ratio, margin)?,
-            ));
-            Some(file)
-        } else {
-            None
-        };
-        let mut cell_charts = Vec::new();
-        for c in &f.cells {
-            let file = format!("{base}-{}-{}.svg", slug(&c.runtime), slug(&c.package));
-            let title = format!("{} ({}): median {what} per week", c.runtime, c.package);
-            let y = format!("Median {what} (ms, log)");
-            files.push((file.clone(), charts::trend::medians(&title, &y, &c.series)?));
-            cell_charts.push(file);
-        }
-        sections.push(trend::Section {
-            title: format!("{} · {} · {what}", f.workload, f.family),
-            ratio_chart,
-            cell_charts,
-        });
+    for drawn in cores::map(trend::families(table), |f| trend_charts(&f, margin)) {
+        let (charts, section) = drawn?;
+        files.extend(charts);
+        sections.push(section);
     }
     let page = site::page(
         env,
@@ -392,6 +361,50 @@ fn trend_page(
     )?;
     files.push(("trend.html".into(), page));
     Ok(files)
+}
+
+/// One family's charts on the trend page: its weekly ratio, then each cell's medians.
+fn trend_charts(f: &trend::FamilyTrend, margin: f64) -> Result<(site::Files, trend::Section)> {
+    let mut files = Vec::new();
+    let what = if f.metric == "cold_init" {
+        "cold-start Init Duration"
+    } else {
+        "warm duration"
+    };
+    let base = format!(
+        "charts/trend-{}-{}-{}",
+        slug(&f.workload),
+        slug(&f.metric),
+        slug(&f.family)
+    );
+    let ratio_chart = if f.ratio.len() > 1 {
+        let file = format!("{base}.svg");
+        let title = format!(
+            "{} · {}: x86_64 / arm64 median {what} per week",
+            f.workload, f.family
+        );
+        files.push((
+            file.clone(),
+            charts::trend::ratio(&title, &f.ratio, margin)?,
+        ));
+        Some(file)
+    } else {
+        None
+    };
+    let mut cell_charts = Vec::new();
+    for c in &f.cells {
+        let file = format!("{base}-{}-{}.svg", slug(&c.runtime), slug(&c.package));
+        let title = format!("{} ({}): median {what} per week", c.runtime, c.package);
+        let y = format!("Median {what} (ms, log)");
+        files.push((file.clone(), charts::trend::medians(&title, &y, &c.series)?));
+        cell_charts.push(file);
+    }
+    let section = trend::Section {
+        title: format!("{} · {} · {what}", f.workload, f.family),
+        ratio_chart,
+        cell_charts,
+    };
+    Ok((files, section))
 }
 
 /// The tables the quality page shows.

@@ -4,11 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::Datelike;
 use serde::Serialize;
 
 use crate::analysis::{Est, family};
 use crate::charts::trend::Series;
-use crate::data::Table;
+use crate::data::{Table, Value};
 
 /// One cell's weekly medians, both architectures.
 #[derive(Debug, Clone)]
@@ -38,14 +39,31 @@ pub struct Section {
     pub cell_charts: Vec<String>,
 }
 
-/// Day number since 1970-01-01 of a `YYYY-MM-DD…` timestamp text.
+/// Day number since 1970-01-01 of a `YYYY-MM-DD…` timestamp text. By hand rather than by a
+/// format string: a history's trend has tens of thousands of rows.
 fn day(text: &str) -> Option<f64> {
-    let date = chrono::NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()?;
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?;
-    Some((date - epoch).num_days() as f64)
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let s = text.get(r)?;
+        s.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| s.parse().ok())?
+    };
+    if text.get(4..5) != Some("-") || text.get(7..8) != Some("-") {
+        return None;
+    }
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?;
+    Some(f64::from(date.num_days_from_ce() - EPOCH_DAYS_FROM_CE))
 }
 
-type CellKey = (String, String, String, String, String);
+/// 1970-01-01's day number counted from 0001-01-01 (day 1), as chrono's `num_days_from_ce`.
+const EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+/// (workload, metric, family, runtime, package type).
+type CellKey<'t> = (&'t str, &'t str, String, &'t str, &'t str);
+
+/// A cell's weekly points (day number, median) per architecture.
+type ByArchitecture<'t> = BTreeMap<&'t str, Vec<(f64, Est)>>;
 
 /// The first and last invocation of the data, for files whose footers do not say
 /// (`Analyzer::invoked_span` reads them).
@@ -68,29 +86,67 @@ pub fn weeks(t: &Table) -> usize {
 /// Families with their cells, from `trend.sql`'s rows. Weeks without an interval (fewer than
 /// 6 samples) keep the median with a zero-width band.
 pub fn families(t: &Table) -> Vec<FamilyTrend> {
+    let column = |name: &str| t.columns.iter().position(|c| c == name);
+    let [
+        week,
+        p50,
+        lo,
+        hi,
+        workload,
+        metric,
+        language,
+        runtime,
+        package,
+        architecture,
+    ] = [
+        "week",
+        "p50_ms",
+        "p50_lo_ms",
+        "p50_hi_ms",
+        "workload",
+        "metric",
+        "language",
+        "runtime",
+        "package_type",
+        "architecture",
+    ]
+    .map(column);
+    fn at(row: &[Value], c: Option<usize>) -> &Value {
+        c.and_then(|c| row.get(c)).unwrap_or(&Value::Null)
+    }
     // (workload, metric, family, runtime, package) → architecture → points.
-    let mut cells: BTreeMap<CellKey, BTreeMap<String, Vec<(f64, Est)>>> = BTreeMap::new();
-    for r in 0..t.rows.len() {
-        let (Some(d), Some(p50)) = (day(t.get(r, "week").as_str()), t.get(r, "p50_ms").as_f64())
-        else {
+    let mut cells: BTreeMap<CellKey, ByArchitecture> = BTreeMap::new();
+    // The family of the previous row's language: rows come sorted, so it rarely changes.
+    let mut last_family: Option<(&str, String)> = None;
+    for row in &t.rows {
+        let (Some(d), Some(p50)) = (day(at(row, week).as_str()), at(row, p50).as_f64()) else {
             continue;
         };
         let est = Est {
             value: p50,
-            lo: t.get(r, "p50_lo_ms").as_f64().unwrap_or(p50),
-            hi: t.get(r, "p50_hi_ms").as_f64().unwrap_or(p50),
+            lo: at(row, lo).as_f64().unwrap_or(p50),
+            hi: at(row, hi).as_f64().unwrap_or(p50),
+        };
+        let lang = at(row, language).as_str();
+        let fam = match &last_family {
+            Some((l, f)) if *l == lang => f.clone(),
+            _ => {
+                let f = family(lang);
+                last_family = Some((lang, f.clone()));
+                f
+            }
         };
         let key = (
-            t.get(r, "workload").as_str().to_string(),
-            t.get(r, "metric").as_str().to_string(),
-            family(t.get(r, "language").as_str()),
-            t.get(r, "runtime").as_str().to_string(),
-            t.get(r, "package_type").as_str().to_string(),
+            at(row, workload).as_str(),
+            at(row, metric).as_str(),
+            fam,
+            at(row, runtime).as_str(),
+            at(row, package).as_str(),
         );
         cells
             .entry(key)
             .or_default()
-            .entry(t.get(r, "architecture").as_str().to_string())
+            .entry(at(row, architecture).as_str())
             .or_default()
             .push((d, est));
     }
@@ -100,21 +156,21 @@ pub fn families(t: &Table) -> Vec<FamilyTrend> {
             continue;
         }
         let entry = out
-            .entry((workload.clone(), metric.clone(), fam.clone()))
+            .entry((workload.to_string(), metric.to_string(), fam.clone()))
             .or_insert_with(|| FamilyTrend {
-                workload,
-                metric,
+                workload: workload.to_string(),
+                metric: metric.to_string(),
                 family: fam,
                 ratio: Vec::new(),
                 cells: Vec::new(),
             });
         entry.cells.push(CellTrend {
-            runtime,
-            package,
+            runtime: runtime.to_string(),
+            package: package.to_string(),
             series: by_arch
                 .into_iter()
                 .map(|(architecture, points)| Series {
-                    architecture,
+                    architecture: architecture.to_string(),
                     points,
                 })
                 .collect(),
@@ -157,6 +213,30 @@ fn weekly_ratio(cells: &[CellTrend]) -> Vec<(f64, f64)> {
 mod tests {
     use super::*;
     use crate::data::Value;
+
+    #[test]
+    fn week_texts_are_day_numbers() {
+        assert_eq!(day("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(day("2026-01-05T00:00:00Z"), Some(20458.0));
+        assert_eq!(day("1969-12-31"), Some(-1.0));
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        for days in (-719_000..2_900_000).step_by(997) {
+            let date = epoch + chrono::Duration::days(days);
+            let text = date.format("%Y-%m-%dT00:00:00Z").to_string();
+            assert_eq!(day(&text), Some(days as f64), "{text}");
+        }
+        for bad in [
+            "",
+            "2026-1-05",
+            "2026-13-01",
+            "2026-02-30",
+            "+026-01-05",
+            "2026/01/05",
+            "2026-01-0x",
+        ] {
+            assert_eq!(day(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn a_trend_needs_days_a_week_apart() {

@@ -159,9 +159,10 @@ async fn the_one_pass_gives_exactly_the_rows_of_the_files_it_replaces() {
     }
 
     let cpu_models_sql = sorted_rows(&analyzer, data::CPU_MODELS.sql).await;
-    let pass = attempts::read_with_environments(&analyzer)
+    let mut pass = attempts::read_with_environments(&analyzer)
         .await
         .expect("one pass");
+    let trend = std::mem::take(&mut pass.trend).wait().expect("trend");
     assert!(
         quality_sql.len() > 200,
         "{} quality rows",
@@ -185,12 +186,13 @@ async fn the_one_pass_gives_exactly_the_rows_of_the_files_it_replaces() {
         rows
     };
     assert_eq!(text_rows(&pass.cpu_models), cpu_models_sql);
-    for (q, (sql, folded)) in small.iter().zip(small_sql.iter().zip([
-        &pass.meta,
-        &pass.errors,
-        &pass.versions,
-        &pass.trend,
-    ])) {
+    for (q, (sql, folded)) in
+        small.iter().zip(
+            small_sql
+                .iter()
+                .zip([&pass.meta, &pass.errors, &pass.versions, &trend]),
+        )
+    {
         assert!(sql.rows.len() > 1, "{}: {} rows", q.path, sql.rows.len());
         assert_eq!(folded.columns, sql.columns, "{}", q.path);
         // meta.sql orders by attempts alone: ties may come in any order.

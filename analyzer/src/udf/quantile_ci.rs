@@ -180,11 +180,17 @@ impl Params {
     }
 }
 
-/// The finite, non-null values of an array.
-pub(super) fn finite(values: &ArrayRef) -> Result<Vec<f64>> {
+/// The finite, non-null values of an array, appended to `to` (without a list of their own
+/// first: a merge gets each group's values as one array).
+pub(super) fn extend_finite(to: &mut Vec<f64>, values: &ArrayRef) -> Result<()> {
     let values = cast(values, &DataType::Float64)?;
     let values = values.as_primitive::<Float64Type>();
-    Ok(values.iter().flatten().filter(|v| v.is_finite()).collect())
+    if values.null_count() == 0 {
+        to.extend(values.values().iter().filter(|v| v.is_finite()));
+    } else {
+        to.extend(values.iter().flatten().filter(|v| v.is_finite()));
+    }
+    Ok(())
 }
 
 #[derive(Debug)]
@@ -197,7 +203,7 @@ struct CiAccumulator {
 impl Accumulator for CiAccumulator {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
         self.params.take(&values[1], &values[2])?;
-        self.values.extend(finite(&values[0])?);
+        extend_finite(&mut self.values, &values[0])?;
         Ok(())
     }
 
@@ -224,7 +230,7 @@ impl Accumulator for CiAccumulator {
         let lists = states[0].as_list::<i32>();
         for i in 0..lists.len() {
             if lists.is_valid(i) {
-                self.values.extend(finite(&lists.value(i))?);
+                extend_finite(&mut self.values, &lists.value(i))?;
             }
         }
         Ok(())

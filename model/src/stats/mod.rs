@@ -18,7 +18,7 @@ pub mod verdict;
 
 pub use quantile::{
     QuantileEstimate, order_statistics, quantile_ci, quantile_ci_ranks, quantile_sorted,
-    quantiles_unsorted,
+    quantile_values, quantiles_unsorted,
 };
 
 /// Coefficient of variation (sample standard deviation / mean); `None` below 2 samples or for

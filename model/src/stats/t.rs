@@ -1,6 +1,7 @@
 //! Student's t distribution: the CDF through the regularized incomplete beta function, and its
-//! quantile by bisection. Exact to ~1e-12 in the tails, so p-values far below 1/1000 (which
-//! Holm's correction over hundreds of verdicts needs) are computed, not estimated by resampling.
+//! quantile by safeguarded Newton steps. Exact to ~1e-12 in the tails, so p-values far below
+//! 1/1000 (which Holm's correction over hundreds of verdicts needs) are computed, not estimated
+//! by resampling.
 
 /// P(T <= t) for T ~ Student's t with `df` degrees of freedom (`df` > 0, may be fractional).
 pub fn cdf(t: f64, df: f64) -> f64 {
@@ -21,7 +22,10 @@ pub fn sf(t: f64, df: f64) -> f64 {
     cdf(-t, df)
 }
 
-/// The `p` quantile (0 < p < 1) of Student's t with `df` degrees of freedom.
+/// The `p` quantile (0 < p < 1) of Student's t with `df` degrees of freedom: Newton's method
+/// on the CDF (the density is its derivative), kept inside a bracket that bisection narrows
+/// whenever a Newton step would leave it. About six CDF evaluations where bisection alone took
+/// fifty, which a report with hundreds of intervals felt.
 pub fn quantile(p: f64, df: f64) -> f64 {
     if !(0.0 < p && p < 1.0) || df.is_nan() || df <= 0.0 {
         return f64::NAN;
@@ -33,18 +37,34 @@ pub fn quantile(p: f64, df: f64) -> f64 {
     while cdf(hi, df) < p {
         hi *= 2.0;
     }
+    let ln_norm =
+        ln_gamma(0.5 * (df + 1.0)) - ln_gamma(0.5 * df) - 0.5 * (df * std::f64::consts::PI).ln();
+    let density = |t: f64| (ln_norm - 0.5 * (df + 1.0) * (t * t / df).ln_1p()).exp();
+    let mut x = 0.5 * (lo + hi);
     for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if cdf(mid, df) < p {
-            lo = mid;
-        } else {
-            hi = mid;
+        let miss = cdf(x, df) - p;
+        if miss == 0.0 {
+            return x;
         }
-        if hi - lo <= 1e-13 * hi.abs().max(1.0) {
+        if miss < 0.0 {
+            lo = x;
+        } else {
+            hi = x;
+        }
+        let newton = x - miss / density(x);
+        let next = if lo < newton && newton < hi {
+            newton
+        } else {
+            0.5 * (lo + hi)
+        };
+        let done =
+            (next - x).abs() <= 1e-14 * x.abs().max(1.0) || hi - lo <= 1e-13 * hi.abs().max(1.0);
+        x = next;
+        if done {
             break;
         }
     }
-    0.5 * (lo + hi)
+    x
 }
 
 /// The regularized incomplete beta function I_x(a, b), by Lentz's continued fraction
