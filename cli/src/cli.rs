@@ -323,7 +323,7 @@ Examples:
 
 On AWS, functions come from the CloudFormation stack infra/ deploys (--stack), credentials and
 region from the AWS SDK chain. Every completed round of a cell is stored at once
-(run_id=<id>/<function>-<memory>-r<round>.parquet and manifest.json); Ctrl-C, a crash or expired
+(run_id=<id>/<function>-<memory>-r<round>.parquet, and _manifests/<id>.json); Ctrl-C, a crash or expired
 credentials lose only the rounds in progress, and --resume continues the run.";
 
 #[derive(Debug, Args)]
@@ -342,7 +342,7 @@ pub struct CollectArgs {
     pub production: bool,
 
     /// Continue a run that stopped (crash, Ctrl-C, expired credentials): its plan comes from
-    /// run_id=<RUN_ID>/manifest.json under --out (seed included); completed rounds are skipped.
+    /// _manifests/<RUN_ID>.json under --out (seed included); completed rounds are skipped.
     #[arg(help_heading = RUN, long, value_name = "RUN_ID", group = "mode", conflicts_with_all = ["run_id", "dry_run", "seed"])]
     pub resume: Option<String>,
 
@@ -405,7 +405,7 @@ pub struct CollectArgs {
     #[arg(help_heading = LIMITS, long, default_value_t = lambench_collector::policy::CONTROL_RATE, value_name = "PER_SECOND")]
     pub control_rate: f64,
 
-    /// Folder or s3://bucket/prefix for run_id=<id>/*.parquet and manifest.json.
+    /// Folder or s3://bucket/prefix for run_id=<id>/*.parquet and _manifests/<id>.json.
     #[arg(help_heading = OUTPUT, long, default_value = "results", value_name = "DIR|S3_URL")]
     pub out: String,
 

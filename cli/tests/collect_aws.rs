@@ -117,7 +117,7 @@ fn stack_discovery_s3_parquet_and_dynamodb_ledger() {
     assert!(
         objects
             .iter()
-            .any(|o| o == "data/run_id=aws1/manifest.json")
+            .any(|o| o == "data/_manifests/aws1.json")
     );
 
     // The analyzer reads the same layout from S3.

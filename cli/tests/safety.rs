@@ -154,26 +154,33 @@ use std::os::unix::fs::FileTypeExt;
 
 #[test]
 fn a_broken_manifest_is_an_error_not_imported_data() {
-    let data = fixture();
-    let manifest = data.path().join("run_id=fixture-run/manifest.json");
-    let site = tempfile::tempdir().unwrap();
-    let out = site.path().join("report");
-    for (content, why) in [
-        (&b"{\"format\": 2, \"plan\": {\"cel"[..], "not valid JSON"),
-        (
-            &b"{\"format\": 2}"[..],
-            "not a lambench manifest (missing field",
-        ),
+    // Where the collector writes it, and where older runs kept it (still read).
+    for (place, shown) in [
+        ("_manifests/fixture-run.json", "_manifests/fixture-run.json"),
+        ("run_id=fixture-run/manifest.json", "run_id=fixture-run"),
     ] {
-        std::fs::write(&manifest, content).unwrap();
-        report(data.path(), &out)
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains("manifest"))
-            .stderr(predicate::str::contains("run_id=fixture-run"))
-            .stderr(predicate::str::contains(why))
-            .stderr(predicate::str::contains("no manifest").not());
-        assert!(!out.exists(), "a report was written");
+        let data = fixture();
+        let manifest = data.path().join(place);
+        std::fs::create_dir_all(manifest.parent().unwrap()).unwrap();
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("report");
+        for (content, why) in [
+            (&b"{\"format\": 2, \"plan\": {\"cel"[..], "not valid JSON"),
+            (
+                &b"{\"format\": 2}"[..],
+                "not a lambench manifest (missing field",
+            ),
+        ] {
+            std::fs::write(&manifest, content).unwrap();
+            report(data.path(), &out)
+                .assert()
+                .code(2)
+                .stderr(predicate::str::contains("manifest"))
+                .stderr(predicate::str::contains(shown))
+                .stderr(predicate::str::contains(why))
+                .stderr(predicate::str::contains("no manifest").not());
+            assert!(!out.exists(), "a report was written");
+        }
     }
 }
 

@@ -24,7 +24,7 @@ pub enum CollectError {
     )]
     RunExists { run_id: String, location: String },
     #[error(
-        "no run {run_id} in {location}: there is no {location}/run_id={run_id}/manifest.json to resume from"
+        "no run {run_id} in {location}: there is no manifest for it ({location}/_manifests/{run_id}.json) to resume from"
     )]
     NoSuchRun { run_id: String, location: String },
     #[error(

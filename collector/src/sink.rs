@@ -189,16 +189,25 @@ fn manifest_key(run_id: &str) -> Result<String, CollectError> {
     Ok(crate::manifest::key(run_id)?)
 }
 
-/// The manifest of `run_id` at `location`, if there is one.
+/// The manifest of `run_id` at `location`, if there is one (where the collector writes it, or
+/// where older runs kept it).
 pub async fn read_manifest(
     location: &Location,
     run_id: &str,
 ) -> Result<Option<Manifest>, CollectError> {
-    let key = manifest_key(run_id)?;
-    let got = match location.store.get(&location.child(&key)).await {
-        Ok(got) => got,
-        Err(object_store::Error::NotFound { .. }) => return Ok(None),
-        Err(e) => return Err(storage(location, e)),
+    let mut found = None;
+    for key in crate::manifest::keys(run_id)? {
+        match location.store.get(&location.child(&key)).await {
+            Ok(got) => {
+                found = Some(got);
+                break;
+            }
+            Err(object_store::Error::NotFound { .. }) => continue,
+            Err(e) => return Err(storage(location, e)),
+        }
+    }
+    let Some(got) = found else {
+        return Ok(None);
     };
     let bytes = got.bytes().await.map_err(|e| storage(location, e))?;
     let bad = |e: serde_json::Error| CollectError::BadManifest {

@@ -53,3 +53,34 @@ async fn one_run_id_one_owner() {
     let again = Sink::create(location.clone(), manifest("race-0"), None).await;
     assert!(matches!(again, Err(CollectError::RunExists { .. })));
 }
+
+/// Runs collected before the manifests had a folder of their own kept theirs in the run's
+/// folder: such a run still owns its id, and resumes, its manifest then written where new runs
+/// keep theirs (outside the folders of Parquet, which Athena reads whole).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_with_its_manifest_in_the_old_place_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = Location::resolve(dir.path().to_str().unwrap(), true)
+        .await
+        .unwrap();
+    Sink::create(location.clone(), manifest("old"), None)
+        .await
+        .unwrap();
+    let new = dir.path().join("_manifests/old.json");
+    let old = dir.path().join("run_id=old/manifest.json");
+    std::fs::create_dir_all(old.parent().unwrap()).unwrap();
+    std::fs::rename(&new, &old).unwrap();
+
+    let again = Sink::create(location.clone(), manifest("old"), None).await;
+    assert!(matches!(again, Err(CollectError::RunExists { .. })));
+    let sink = Sink::resume(location.clone(), "old", None).await.unwrap();
+    assert_eq!(sink.manifest().await.sessions, 2);
+    let written: Manifest = serde_json::from_slice(&std::fs::read(&new).unwrap()).unwrap();
+    assert_eq!((written.run_id.as_str(), written.sessions), ("old", 2));
+
+    let missing = Sink::resume(location, "never", None).await;
+    let Err(e) = missing else {
+        panic!("a run without a manifest resumed")
+    };
+    assert!(e.to_string().contains("_manifests/never.json"), "{e}");
+}

@@ -1,24 +1,37 @@
-//! The run manifest, `run_id=<id>/manifest.json` beside the Parquet parts: what was planned
-//! (so `--resume` needs nothing else), which cells are complete, and the run's counters.
-//! A cell is complete only once the manifest says so; its Parquet part is written first.
-//! The collector writes it; the report reads it (planned against obtained), both through
-//! these types and [`key`].
+//! The run manifest, `_manifests/<id>.json` beside the run's folder of Parquet parts: what was
+//! planned (so `--resume` needs nothing else), which cells are complete, and the run's
+//! counters. A cell is complete only once the manifest says so; its Parquet part is written
+//! first. The collector writes it; the report reads it (planned against obtained), both
+//! through these types and [`keys`].
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::Backend;
-use crate::parquet_out::{WriteError, run_key};
+use crate::parquet_out::{WriteError, check_run_id, run_key};
 use crate::plan::{CellRound, Plan};
 
-/// The manifest's file name in its run's folder.
-pub const FILE: &str = "manifest.json";
+/// The folder of the manifests below a data location, apart from the `run_id=` folders so
+/// that those hold nothing but Parquet: Athena reads every object under a partition's prefix,
+/// and a JSON file there would fail every query on the run.
+pub const DIR: &str = "_manifests";
 
-/// The manifest's key below a data location, `run_id=<run_id>/manifest.json`, with the run id
-/// checked.
+/// The manifest's file name in its run's folder in runs collected before the manifests had a
+/// folder of their own: still read, never written.
+pub const LEGACY_FILE: &str = "manifest.json";
+
+/// The manifest's key below a data location, `_manifests/<run_id>.json`, with the run id
+/// checked: where the collector writes it.
 pub fn key(run_id: &str) -> Result<String, WriteError> {
-    run_key(run_id, FILE)
+    check_run_id(run_id)?;
+    Ok(format!("{DIR}/{run_id}.json"))
+}
+
+/// The keys to read a run's manifest from, in order: [`key`], then where older runs kept it
+/// (`run_id=<run_id>/manifest.json`), so that those still resume and report as before.
+pub fn keys(run_id: &str) -> Result<[String; 2], WriteError> {
+    Ok([key(run_id)?, run_key(run_id, LEGACY_FILE)?])
 }
 
 /// The manifest's own format version: 2 since cells run in rounds (parts and `completed` keys
@@ -194,8 +207,13 @@ mod tests {
         assert_eq!(back.plan.cells, m.plan.cells);
         assert_eq!(back.plan.mode, m.plan.mode);
         assert_eq!((back.run_id.as_str(), back.format), ("r1", FORMAT));
-        assert_eq!(key("r1").unwrap(), "run_id=r1/manifest.json");
+        assert_eq!(key("r1").unwrap(), "_manifests/r1.json");
+        assert_eq!(
+            keys("r1").unwrap(),
+            ["_manifests/r1.json", "run_id=r1/manifest.json"]
+        );
         assert!(key("../r1").is_err());
+        assert!(keys("a/b").is_err());
     }
 
     #[test]

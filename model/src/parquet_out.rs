@@ -191,10 +191,10 @@ mod tests {
             run_dir(root, "2026-11-29_abc").unwrap(),
             root.join("run_id=2026-11-29_abc")
         );
-        // Keys of files in a run's folder: the manifest beside the parts.
+        // Keys of files in a run's folder.
         assert_eq!(
-            run_key("r1", crate::manifest::FILE).unwrap(),
-            "run_id=r1/manifest.json"
+            run_key("r1", "notes.txt").unwrap(),
+            "run_id=r1/notes.txt"
         );
         assert_eq!(part_key("r1", "f-128").unwrap(), "run_id=r1/f-128.parquet");
         assert!(matches!(

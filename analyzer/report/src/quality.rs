@@ -1,4 +1,4 @@
-//! The data-quality section: per cell, what the plan asked for (the run's manifest.json, when
+//! The data-quality section: per cell, what the plan asked for (the run's manifest, when
 //! there is one) against what the data holds; cells planned but absent are listed too.
 
 use std::collections::BTreeSet;
@@ -49,36 +49,45 @@ impl Planned {
     }
 }
 
-/// Reads `run_id=<run>/manifest.json` under the data location: `None` when the run has none
-/// (imported data), an error when it is there but unreadable or not a manifest, because then
-/// an incomplete run would look complete.
+/// Reads the run's manifest under the data location (`_manifests/<run>.json`, or
+/// `run_id=<run>/manifest.json` in older runs): `None` when the run has none (imported data),
+/// an error when it is there but unreadable or not a manifest, because then an incomplete run
+/// would look complete.
 pub async fn planned(location: &DataLocation, run: &str) -> Result<Option<Planned>> {
     // A run id the collector cannot write (a folder made by hand) has no manifest.
-    let Ok(key) = manifest::key(run) else {
+    let Ok(keys) = manifest::keys(run) else {
         return Ok(None);
     };
-    let shown = format!("{}/{key}", location.display.trim_end_matches('/'));
-    let bad = |reason: String| Error::Manifest {
-        path: shown.clone(),
-        reason,
-    };
-    let path: StorePath = location
-        .prefix
-        .parts()
-        .chain(StorePath::from(key.as_str()).parts())
-        .collect();
-    let bytes = match location.store.get(&path).await {
-        Err(object_store::Error::NotFound { .. }) => return Ok(None),
-        Err(e) => return Err(bad(e.to_string())),
-        Ok(got) => got.bytes().await.map_err(|e| bad(e.to_string()))?,
-    };
-    let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+    for key in keys {
+        let shown = format!("{}/{key}", location.display.trim_end_matches('/'));
+        let bad = |reason: String| Error::Manifest {
+            path: shown.clone(),
+            reason,
+        };
+        let path: StorePath = location
+            .prefix
+            .parts()
+            .chain(StorePath::from(key.as_str()).parts())
+            .collect();
+        let bytes = match location.store.get(&path).await {
+            Err(object_store::Error::NotFound { .. }) => continue,
+            Err(e) => return Err(bad(e.to_string())),
+            Ok(got) => got.bytes().await.map_err(|e| bad(e.to_string()))?,
+        };
+        return parse(&bytes, bad).map(Some);
+    }
+    Ok(None)
+}
+
+/// What a manifest's bytes planned; `bad` says why they are not a manifest.
+fn parse(bytes: &[u8], bad: impl Fn(String) -> Error) -> Result<Planned> {
+    let m: Manifest = serde_json::from_slice(bytes).map_err(|e| {
         bad(match e.classify() {
             serde_json::error::Category::Data => format!("not a lambench manifest ({e})"),
             _ => format!("not valid JSON ({e})"),
         })
     })?;
-    Ok(Some(Planned::of(&m.plan)))
+    Ok(Planned::of(&m.plan))
 }
 
 /// One row of the planned-vs-obtained table.

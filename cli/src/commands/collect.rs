@@ -372,7 +372,10 @@ async fn execute(options: &CollectOptions, target: &Target, sink: Sink) -> anyho
                 c.transient,
                 c.config_retries
             );
-            println!("data: {data} (Parquet per round of each cell, manifest.json)");
+            println!(
+                "data: {data} (Parquet per round of each cell; the manifest in {}/_manifests/)",
+                out.trim_end_matches('/')
+            );
             if let Some(dir) = &options.report_dir {
                 write_report(out, &m.run_id, dir).await;
             }

@@ -108,7 +108,7 @@ pub fn query(data: &str, run: &str, sql: &str) -> Vec<Value> {
 /// The run's manifest.
 pub fn manifest(out: &Path, run: &str) -> Value {
     let text =
-        std::fs::read_to_string(out.join(format!("run_id={run}/manifest.json"))).expect("manifest");
+        std::fs::read_to_string(out.join(format!("_manifests/{run}.json"))).expect("manifest");
     serde_json::from_str(&text).expect("manifest JSON")
 }
 
