@@ -37,6 +37,12 @@ export interface FunctionSpec {
   sourceDir: string | null;
 }
 
+/** A column of the Parquet files lambench writes, with its Athena (Glue) type. */
+export interface Column {
+  name: string;
+  glueType: string;
+}
+
 export interface Matrix {
   stackName: string;
   ledgerTable: string;
@@ -45,6 +51,10 @@ export interface Matrix {
   runtimes: Runtime[];
   workloads: Workload[];
   functions: FunctionSpec[];
+  /** The results' columns (model/src/record.rs), for the Athena table over the bucket. */
+  columns: Column[];
+  /** The Hive partition column runs are stored under. */
+  partitionColumn: string;
 }
 
 /** The lambench binary to ask: LAMBENCH_BIN, else the newest build in the checkout's target
@@ -80,8 +90,15 @@ export function loadMatrix(path: string, binary: string, today?: string): Matrix
     throw new Error(`${binary} --matrix ${path} matrix --json failed: ${String(e.stderr || e.message).trim()}`);
   }
   const doc = JSON.parse(out);
-  if (!Array.isArray(doc.runtimes) || !Array.isArray(doc.workloads) || !doc.functions?.[0]?.handler) {
-    throw new Error(`${binary} is older than this checkout (its matrix --json lacks runtimes, workloads or handlers): rebuild it`);
+  if (
+    !Array.isArray(doc.runtimes) ||
+    !Array.isArray(doc.workloads) ||
+    !doc.functions?.[0]?.handler ||
+    !Array.isArray(doc.parquet_columns)
+  ) {
+    throw new Error(
+      `${binary} is older than this checkout (its matrix --json lacks runtimes, workloads, handlers or parquet_columns): rebuild it`,
+    );
   }
   return fromJson(doc);
 }
@@ -122,6 +139,8 @@ export function fromJson(doc: any): Matrix {
     runtimes,
     workloads,
     functions,
+    columns: doc.parquet_columns.map((c: any) => ({ name: c.name, glueType: c.glue_type })),
+    partitionColumn: doc.partition_column,
   };
 }
 

@@ -1,5 +1,6 @@
 // The lambench stack: the benchmark functions of bench.toml, their log groups and roles, the
-// run-ledger and test-data tables, the private results bucket, and the collector's policy.
+// run-ledger and test-data tables, the private results bucket, the collector's policy, and the
+// Athena table over the results (athena.ts).
 import { join } from 'node:path';
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -9,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { ATHENA_RESULTS_EXPIRY, ATHENA_RESULTS_PREFIX, ResultsCatalog } from './athena';
 import { FunctionSpec, Matrix, functions } from './matrix';
 
 /** Memory the functions are deployed with; the collector sets each cell's size at run time. */
@@ -28,6 +30,7 @@ export class LambenchStack extends Stack {
   readonly testData: dynamodb.Table;
   readonly results: s3.Bucket;
   readonly collectorPolicy: iam.ManagedPolicy;
+  readonly catalog: ResultsCatalog;
 
   constructor(scope: Construct, id: string, props: LambenchStackProps) {
     super(scope, id, props);
@@ -59,6 +62,14 @@ export class LambenchStack extends Stack {
     }
     this.collectorPolicy = this.collector(matrix);
     this.runner();
+    this.catalog = new ResultsCatalog(this, 'Athena', {
+      bucket: this.results,
+      columns: matrix.columns,
+      partitionColumn: matrix.partitionColumn,
+    });
+    new CfnOutput(this, 'AthenaDatabase', { value: this.catalog.databaseName });
+    new CfnOutput(this, 'AthenaWorkGroup', { value: this.catalog.workGroupName });
+    new CfnOutput(this, 'AthenaQueryPolicyArn', { value: this.catalog.queryPolicy.managedPolicyArn });
     new CfnOutput(this, 'ResultsBucket', { value: `s3://${this.results.bucketName}/lambench` });
     new CfnOutput(this, 'ResultsBucketName', { value: this.results.bucketName });
     new CfnOutput(this, 'LedgerTable', { value: this.ledger.tableName });
@@ -97,6 +108,7 @@ export class LambenchStack extends Stack {
       serverAccessLogsPrefix: 'results/',
       lifecycleRules: [
         { abortIncompleteMultipartUploadAfter: Duration.days(7), noncurrentVersionExpiration: Duration.days(30) },
+        { prefix: `${ATHENA_RESULTS_PREFIX}/`, expiration: ATHENA_RESULTS_EXPIRY },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });

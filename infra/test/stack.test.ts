@@ -10,6 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { functions, lambenchBinary, loadMatrix } from '../lib/matrix';
 import { DEPLOY_MEMORY_MB, LambenchStack } from '../lib/stack';
+import { SCAN_LIMIT_BYTES } from '../lib/athena';
 
 const repoRoot = resolve(__dirname, '..', '..');
 // A fixed day for the runtimes' deprecation schedule: before nodejs20.x's creation block.
@@ -119,7 +120,7 @@ test('least privilege: no wildcard actions, only light functions touch DynamoDB'
 });
 
 test('the collector policy grants exactly what lambench collect calls', () => {
-  const collector = Object.values(resources('AWS::IAM::ManagedPolicy'))[0];
+  const [, collector] = Object.entries(resources('AWS::IAM::ManagedPolicy')).find(([id]) => id.startsWith('CollectorPolicy'))!;
   const actions = collector.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()).sort();
   assert.deepEqual(actions, [
     'cloudformation:ListStackResources',
@@ -134,6 +135,66 @@ test('the collector policy grants exactly what lambench collect calls', () => {
     's3:ListBucket',
     's3:PutObject',
   ]);
+});
+
+test('Athena: the invocations table over the runs, projected on run_id, in lambench\'s columns', () => {
+  const tables = Object.values(resources('AWS::Glue::Table'));
+  assert.equal(tables.length, 1);
+  const input = tables[0].Properties.TableInput;
+  assert.equal(input.Name, 'invocations');
+  assert.deepEqual(input.PartitionKeys, [{ Name: 'run_id', Type: 'string' }]);
+  assert.equal(input.Parameters['projection.enabled'], 'true');
+  assert.equal(input.Parameters['projection.run_id.type'], 'injected');
+  // The location template ends in the Hive folder the collector writes: lambench/run_id=<id>/.
+  const template_ = JSON.stringify(input.Parameters['storage.location.template']);
+  assert.match(template_, /\/lambench\/run_id=\$\{run_id\}\//);
+  const columns = input.StorageDescriptor.Columns;
+  assert.deepEqual(
+    columns.map((c: any) => c.Name),
+    matrix.columns.map((c) => c.name),
+  );
+  const type = Object.fromEntries(columns.map((c: any) => [c.Name, c.Type]));
+  assert.deepEqual(
+    [type.backend, type.memory_mb, type.billed_duration_ms, type.duration_ms, type.is_warmup, type.invoked_at],
+    ['string', 'int', 'bigint', 'double', 'boolean', 'timestamp'],
+  );
+  assert.equal(input.StorageDescriptor.SerdeInfo.SerializationLibrary, 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+});
+
+test('Athena: a workgroup with a scan limit and encrypted results that expire', () => {
+  template.hasResourceProperties('AWS::Athena::WorkGroup', {
+    RecursiveDeleteOption: true,
+    WorkGroupConfiguration: Match.objectLike({
+      EnforceWorkGroupConfiguration: true,
+      BytesScannedCutoffPerQuery: SCAN_LIMIT_BYTES,
+      ResultConfiguration: Match.objectLike({ EncryptionConfiguration: { EncryptionOption: 'SSE_S3' } }),
+    }),
+  });
+  template.hasResourceProperties('AWS::S3::Bucket', {
+    LifecycleConfiguration: {
+      Rules: Match.arrayWith([Match.objectLike({ Prefix: 'athena-results/', ExpirationInDays: 7, Status: 'Enabled' })]),
+    },
+  });
+  const [, query] = Object.entries(resources('AWS::IAM::ManagedPolicy')).find(([id]) => id.includes('QueryPolicy'))!;
+  const actions = query.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()).sort();
+  assert.deepEqual(actions, [
+    'athena:GetQueryExecution',
+    'athena:GetQueryResults',
+    'athena:GetWorkGroup',
+    'athena:StartQueryExecution',
+    'athena:StopQueryExecution',
+    'glue:GetDatabase',
+    'glue:GetPartitions',
+    'glue:GetTable',
+    's3:AbortMultipartUpload',
+    's3:GetBucketLocation',
+    's3:GetObject',
+    's3:GetObject',
+    's3:ListBucket',
+    's3:PutObject',
+  ]);
+  const outputs = template.toJSON().Outputs;
+  for (const o of ['AthenaDatabase', 'AthenaWorkGroup', 'AthenaQueryPolicyArn']) assert.ok(outputs[o], `output ${o}`);
 });
 
 test('cdk-nag AwsSolutions: no unsuppressed findings', () => {

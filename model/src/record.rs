@@ -182,6 +182,21 @@ pub fn file_schema() -> SchemaRef {
     ]))
 }
 
+/// The Athena (Glue catalog) type of a column of [`file_schema`]: infra/ declares the results
+/// bucket's `invocations` table with these (`lambench matrix --json`'s `parquet_columns`), so
+/// Athena reads the files the collector writes. `None` for a type the files never hold.
+pub fn glue_type(data_type: &DataType) -> Option<&'static str> {
+    Some(match data_type {
+        DataType::Utf8 => "string",
+        DataType::Int32 => "int",
+        DataType::Int64 => "bigint",
+        DataType::Float64 => "double",
+        DataType::Boolean => "boolean",
+        DataType::Timestamp(TimeUnit::Microsecond, _) => "timestamp",
+        _ => return None,
+    })
+}
+
 /// Converts invocations into one Arrow batch of [`file_schema`].
 pub fn to_record_batch(rows: &[Invocation]) -> Result<RecordBatch, ArrowError> {
     let strings = |f: &dyn Fn(&Invocation) -> Option<&str>| -> ArrayRef {
@@ -255,6 +270,15 @@ mod tests {
     use super::*;
     use arrow::array::{Array, AsArray};
     use arrow::datatypes::{Float64Type, Int32Type};
+
+    #[test]
+    fn every_column_has_an_athena_type() {
+        for field in file_schema().fields() {
+            assert!(glue_type(field.data_type()).is_some(), "{field}");
+        }
+        assert_eq!(glue_type(&DataType::Int64), Some("bigint"));
+        assert_eq!(glue_type(&DataType::LargeUtf8), None);
+    }
 
     pub(crate) fn sample() -> Invocation {
         Invocation {

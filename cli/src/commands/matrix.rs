@@ -82,6 +82,18 @@ struct Document<'m> {
     workloads: Vec<WorkloadDoc<'m>>,
     functions: Vec<FunctionDoc<'m>>,
     modes: &'m BTreeMap<String, Mode>,
+    /// The results' Parquet columns with their Athena types, for the catalog table infra/
+    /// declares over the bucket, and the Hive partition column the runs are stored under.
+    parquet_columns: Vec<ColumnDoc>,
+    partition_column: &'static str,
+}
+
+/// A column of the Parquet files the collector writes.
+#[derive(Serialize)]
+struct ColumnDoc {
+    name: String,
+    /// Its type in Athena (the Glue catalog).
+    glue_type: &'static str,
 }
 
 /// A runtime as in the file, and where it stands today in Lambda's deprecation schedule.
@@ -179,6 +191,23 @@ impl<'m> Document<'m> {
             workloads,
             functions,
             modes: &matrix.modes,
+            parquet_columns: parquet_columns(),
+            partition_column: lambench_model::record::RUN_ID_COLUMN,
         }
     }
+}
+
+/// [`lambench_model::record::file_schema`]'s columns, each with its Athena type (a column of a
+/// type Athena cannot name would be a bug in the schema; its test checks there is none).
+fn parquet_columns() -> Vec<ColumnDoc> {
+    lambench_model::record::file_schema()
+        .fields()
+        .iter()
+        .filter_map(|f| {
+            Some(ColumnDoc {
+                name: f.name().clone(),
+                glue_type: lambench_model::record::glue_type(f.data_type())?,
+            })
+        })
+        .collect()
 }
