@@ -10,16 +10,24 @@ use std::process::Command;
 use common::{lambench, repo_root, write_fixture};
 
 fn duckdb_available() -> bool {
+    python_has("duckdb")
+}
+
+/// Whether python3 can import `modules` (comma-separated); required under CI.
+fn python_has(modules: &str) -> bool {
     let ok = Command::new("python3")
-        .args(["-c", "import duckdb"])
+        .args(["-c", &format!("import {modules}")])
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
         assert!(
             std::env::var("CI").is_err(),
-            "duckdb (pip) is required under CI"
+            "{modules} (pip) is required under CI"
         );
-        eprintln!("SKIPPED: python3 cannot import duckdb; install it with `pip install duckdb`");
+        eprintln!(
+            "SKIPPED: python3 cannot import {modules}; install with `pip install {}`",
+            modules.replace(',', " ")
+        );
     }
     ok
 }
@@ -113,4 +121,90 @@ fn p99_and_cold_starts_agree_with_duckdb() {
         }
         assert!(ours.len() > 100, "{query}: only {} groups", ours.len());
     }
+}
+
+/// The Athena variants (queries/athena/, Trino's SQL) mean what the shipped queries mean: each,
+/// translated to DuckDB's SQL by sqlglot with its approx_percentile made exact
+/// (scripts/athena-query.py), gives lambench analyze's rows on the same files, every column
+/// they share (the variants leave out the interval columns), the written-out prices included.
+#[test]
+fn athena_variants_agree_with_the_shipped_queries() {
+    if !python_has("duckdb, sqlglot") {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    write_fixture(data.path());
+    let dir = repo_root().join("queries/athena");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            name.strip_suffix(".sql").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "arm_vs_x86",
+            "cold_starts",
+            "cost_per_million",
+            "errors",
+            "memory_scaling",
+            "p99"
+        ],
+        "a variant of each query in queries/"
+    );
+    for name in &names {
+        let ours = lambench()
+            .args(["analyze", "--data", data.path().to_str().unwrap()])
+            .args(["--run", "fixture-run", "--format", "json", "--sql", name])
+            .output()
+            .unwrap();
+        assert!(ours.status.success(), "{}", String::from_utf8_lossy(&ours.stderr));
+        let ours: Vec<serde_json::Map<String, serde_json::Value>> =
+            serde_json::from_slice(&ours.stdout).unwrap();
+        let out = data.path().join(format!("{name}-athena.json"));
+        let status = Command::new("python3")
+            .arg(repo_root().join("scripts/athena-query.py"))
+            .arg(data.path())
+            .arg("fixture-run")
+            .arg(dir.join(format!("{name}.sql")))
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success(), "{name}: the Athena variant failed");
+        let theirs: Vec<serde_json::Map<String, serde_json::Value>> =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        assert!(ours.len() > 10, "{name}: only {} rows", ours.len());
+        assert_eq!(ours.len(), theirs.len(), "{name}: row counts");
+        let keyed = |rows: &[serde_json::Map<String, serde_json::Value>]| {
+            rows.iter()
+                .map(|r| (row_key(r), r.clone()))
+                .collect::<BTreeMap<_, _>>()
+        };
+        let (ours, theirs) = (keyed(&ours), keyed(&theirs));
+        assert_eq!(ours.len(), theirs.len(), "{name}: duplicate keys");
+        for (key, a) in &ours {
+            let b = theirs.get(key).unwrap_or_else(|| panic!("{name}: no row {key}"));
+            for (column, y) in b {
+                let x = a.get(column).unwrap_or_else(|| panic!("{name}: no column {column}"));
+                // Both round to 3 or 4 decimals (percentages to 2): a last digit may differ.
+                let same = match (x.as_f64(), y.as_f64()) {
+                    (Some(x), Some(y)) => (x - y).abs() <= 0.011 + 1e-6 * x.abs(),
+                    _ => x == y,
+                };
+                assert!(same, "{name} {key} {column}: {x} vs {y}");
+            }
+        }
+    }
+}
+
+/// A row's grouping: its text columns and its memory size.
+fn row_key(row: &serde_json::Map<String, serde_json::Value>) -> String {
+    row.iter()
+        .filter(|(c, v)| v.is_string() || *c == "memory_mb")
+        .map(|(c, v)| format!("{c}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
