@@ -114,11 +114,7 @@ fn stack_discovery_s3_parquet_and_dynamodb_ledger() {
         9,
         "4 cells x 2 rounds of Parquet parts and the manifest: {objects:?}"
     );
-    assert!(
-        objects
-            .iter()
-            .any(|o| o == "data/_manifests/aws1.json")
-    );
+    assert!(objects.iter().any(|o| o == "data/_manifests/aws1.json"));
 
     // The analyzer reads the same layout from S3.
     let mut analyze = lambench();

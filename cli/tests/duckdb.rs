@@ -161,7 +161,11 @@ fn athena_variants_agree_with_the_shipped_queries() {
             .args(["--run", "fixture-run", "--format", "json", "--sql", name])
             .output()
             .unwrap();
-        assert!(ours.status.success(), "{}", String::from_utf8_lossy(&ours.stderr));
+        assert!(
+            ours.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ours.stderr)
+        );
         let ours: Vec<serde_json::Map<String, serde_json::Value>> =
             serde_json::from_slice(&ours.stdout).unwrap();
         let out = data.path().join(format!("{name}-athena.json"));
@@ -186,9 +190,13 @@ fn athena_variants_agree_with_the_shipped_queries() {
         let (ours, theirs) = (keyed(&ours), keyed(&theirs));
         assert_eq!(ours.len(), theirs.len(), "{name}: duplicate keys");
         for (key, a) in &ours {
-            let b = theirs.get(key).unwrap_or_else(|| panic!("{name}: no row {key}"));
+            let b = theirs
+                .get(key)
+                .unwrap_or_else(|| panic!("{name}: no row {key}"));
             for (column, y) in b {
-                let x = a.get(column).unwrap_or_else(|| panic!("{name}: no column {column}"));
+                let x = a
+                    .get(column)
+                    .unwrap_or_else(|| panic!("{name}: no column {column}"));
                 // Both round to 3 or 4 decimals (percentages to 2): a last digit may differ.
                 let same = match (x.as_f64(), y.as_f64()) {
                     (Some(x), Some(y)) => (x - y).abs() <= 0.011 + 1e-6 * x.abs(),

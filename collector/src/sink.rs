@@ -70,7 +70,7 @@ impl Sink {
         run_id: &str,
         ledger: Option<Ledger>,
     ) -> Result<Sink, CollectError> {
-        let Some(mut manifest) = read_manifest(&location, run_id).await? else {
+        let Some((mut manifest, found_at)) = find_manifest(&location, run_id).await? else {
             return Err(CollectError::NoSuchRun {
                 run_id: run_id.into(),
                 location: location.display.clone(),
@@ -86,6 +86,18 @@ impl Sink {
             ledger,
         };
         sink.save().await?;
+        // A run from before the manifests' own folder: now that its manifest is saved in that
+        // folder, the old copy (stale from here on, and a JSON file among the run's Parquet
+        // that Athena would read) goes.
+        if found_at != manifest_key(run_id)? {
+            let old = sink.location.child(&found_at);
+            if let Err(e) = sink.location.store.delete(&old).await {
+                eprintln!(
+                    "warning: could not delete the old manifest {}/{found_at} ({e}); delete it by hand",
+                    sink.location.display.trim_end_matches('/')
+                );
+            }
+        }
         Ok(sink)
     }
 
@@ -195,18 +207,26 @@ pub async fn read_manifest(
     location: &Location,
     run_id: &str,
 ) -> Result<Option<Manifest>, CollectError> {
+    Ok(find_manifest(location, run_id).await?.map(|(m, _)| m))
+}
+
+/// [`read_manifest`], with the key it was found at.
+async fn find_manifest(
+    location: &Location,
+    run_id: &str,
+) -> Result<Option<(Manifest, String)>, CollectError> {
     let mut found = None;
     for key in crate::manifest::keys(run_id)? {
         match location.store.get(&location.child(&key)).await {
             Ok(got) => {
-                found = Some(got);
+                found = Some((got, key));
                 break;
             }
             Err(object_store::Error::NotFound { .. }) => continue,
             Err(e) => return Err(storage(location, e)),
         }
     }
-    let Some(got) = found else {
+    let Some((got, key)) = found else {
         return Ok(None);
     };
     let bytes = got.bytes().await.map_err(|e| storage(location, e))?;
@@ -223,5 +243,6 @@ pub async fn read_manifest(
             format,
         });
     }
-    serde_json::from_value(json).map(Some).map_err(bad)
+    let manifest = serde_json::from_value(json).map_err(bad)?;
+    Ok(Some((manifest, key)))
 }

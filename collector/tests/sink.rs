@@ -55,7 +55,7 @@ async fn one_run_id_one_owner() {
 }
 
 /// Runs collected before the manifests had a folder of their own kept theirs in the run's
-/// folder: such a run still owns its id, and resumes, its manifest then written where new runs
+/// folder: such a run still owns its id, and resumes, its manifest then moved to where new runs
 /// keep theirs (outside the folders of Parquet, which Athena reads whole).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_with_its_manifest_in_the_old_place_resumes() {
@@ -77,6 +77,10 @@ async fn a_run_with_its_manifest_in_the_old_place_resumes() {
     assert_eq!(sink.manifest().await.sessions, 2);
     let written: Manifest = serde_json::from_slice(&std::fs::read(&new).unwrap()).unwrap();
     assert_eq!((written.run_id.as_str(), written.sessions), ("old", 2));
+    assert!(
+        !old.exists(),
+        "the old copy stays behind, stale, among the run's Parquet"
+    );
 
     let missing = Sink::resume(location, "never", None).await;
     let Err(e) = missing else {

@@ -192,10 +192,7 @@ mod tests {
             root.join("run_id=2026-11-29_abc")
         );
         // Keys of files in a run's folder.
-        assert_eq!(
-            run_key("r1", "notes.txt").unwrap(),
-            "run_id=r1/notes.txt"
-        );
+        assert_eq!(run_key("r1", "notes.txt").unwrap(), "run_id=r1/notes.txt");
         assert_eq!(part_key("r1", "f-128").unwrap(), "run_id=r1/f-128.parquet");
         assert!(matches!(
             run_key("r1", "../m"),

@@ -3,7 +3,7 @@
 -- kind of start (kept as rows, retried); throttles; rounds with samples; the warm samples'
 -- execution environments (how many, samples on each); the CPU models seen. Sums over the
 -- view `environments` (queries/report/environments.sql: one row per environment, round and CPU).
--- Compared in the report with what the run planned (its manifest.json).
+-- Compared in the report with what the run planned (its manifest, _manifests/<run>.json).
 -- Cells as in samples.sql: custom runtimes named with their language, package types apart.
 WITH cells AS (
   SELECT

@@ -81,17 +81,27 @@ impl Pending {
 /// Reads every attempt once (after `--run`'s filter) and folds it: each partition of the
 /// files on a task of its own (so on its own core), then the partial folds merged.
 pub async fn read(analyzer: &Analyzer) -> Result<OnePass> {
-    read_pass(analyzer, false).await
+    read_pass(analyzer, false, true).await
+}
+
+/// [`read`] without the trend's weekly medians (a baseline run's samples are all a report
+/// compares with).
+pub async fn read_without_trend(analyzer: &Analyzer) -> Result<OnePass> {
+    read_pass(analyzer, false, false).await
 }
 
 /// [`read`], with the `environments` view's rows too (which the report itself only needs
 /// summed, as [`OnePass::quality`] and [`OnePass::cpu_models`]).
 pub async fn read_with_environments(analyzer: &Analyzer) -> Result<OnePass> {
-    read_pass(analyzer, true).await
+    read_pass(analyzer, true, true).await
 }
 
-async fn read_pass(analyzer: &Analyzer, with_environments: bool) -> Result<OnePass> {
-    let weekly = spans_weeks(analyzer).await?;
+async fn read_pass(
+    analyzer: &Analyzer,
+    with_environments: bool,
+    with_trend: bool,
+) -> Result<OnePass> {
+    let weekly = with_trend && spans_weeks(analyzer).await?;
     let sql = format!("SELECT {} FROM invocations", COLUMNS.join(", "));
     let partitions = analyzer
         .stream_partitions(&sql, &SqlOrigin::File(data::SAMPLES.path.into()))

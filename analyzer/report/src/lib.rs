@@ -85,31 +85,32 @@ pub async fn build(location: &DataLocation, opts: &ReportOptions) -> Result<Buil
         return Err(Error::NoSamples);
     }
     let region = price_region(opts, &meta);
-    // The statistics run on threads of their own (one per core, `analysis::findings`).
+    // The statistics run on threads of their own (one per core, `analysis::findings`), beside
+    // the trend's medians (`attempts::Pending`), which are waited for off the async runtime.
     let statistics = {
         let (rule, region) = (opts.rule, region.clone());
         tokio::task::spawn_blocking(move || {
             let found = analysis::findings(&samples, &rule, &region);
-            (samples, found)
+            (samples, found, trend.wait())
         })
     };
-    let (samples, (findings, units)) = match statistics.await {
+    let (samples, (findings, units), trend_table) = match statistics.await {
         Ok(done) => done,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(e) => return Err(Error::Interrupted(e.to_string())),
     };
-    // Computed beside the statistics (see `attempts::Pending`).
-    let trend_table = trend.wait()?;
+    let trend_table = trend_table?;
     let has_trend = trend::weeks(&trend_table) > 1;
     let baseline = match &opts.baseline {
         Some(run) => {
             let base = Analyzer::open(location, Some(run)).await?;
-            let base_units: BTreeMap<CellKey, analysis::CellUnits> = attempts::read(&base)
-                .await?
-                .samples
-                .iter()
-                .map(|(k, s)| (k.clone(), analysis::units(k, s, &region)))
-                .collect();
+            let base_units: BTreeMap<CellKey, analysis::CellUnits> =
+                attempts::read_without_trend(&base)
+                    .await?
+                    .samples
+                    .iter()
+                    .map(|(k, s)| (k.clone(), analysis::units(k, s, &region)))
+                    .collect();
             Some((
                 run.clone(),
                 baseline::changes(&units, &base_units, &opts.rule),

@@ -30,6 +30,11 @@ pub fn quantile(p: f64, df: f64) -> f64 {
     if !(0.0 < p && p < 1.0) || df.is_nan() || df <= 0.0 {
         return f64::NAN;
     }
+    if p > 0.5 {
+        // By symmetry, from the lower tail, where the CDF is computed directly: near 1 it is
+        // 1 − tail, whose rounding error would keep the Newton steps from settling.
+        return -quantile(1.0 - p, df);
+    }
     let (mut lo, mut hi) = (-1.0, 1.0);
     while cdf(lo, df) > p {
         lo *= 2.0;
