@@ -34,7 +34,7 @@ items = ddb.query(TableName="lambench-runs", KeyConditionExpression="run_id = :r
                   ExpressionAttributeValues={":r": {"S": "aws1"}})["Items"]
 run = [i for i in items if i["sk"]["S"] == "run"][0]
 inv = [i for i in items if i["sk"]["S"].startswith("inv#")]
-s3 = boto3.client("s3").list_objects_v2(Bucket="lambench-results", Prefix="data/run_id=aws1/")
+s3 = boto3.client("s3").list_objects_v2(Bucket="lambench-results", Prefix="data/")
 print(json.dumps({
     "status": run["status"]["S"], "cells_done": int(run["cells_done"]["N"]), "rows": int(run["rows"]["N"]),
     "rounds_done": int(run["rounds_done"]["N"]), "rounds_total": int(run["rounds_total"]["N"]),
@@ -113,6 +113,15 @@ fn stack_discovery_s3_parquet_and_dynamodb_ledger() {
         objects.len(),
         9,
         "4 cells x 2 rounds of Parquet parts and the manifest: {objects:?}"
+    );
+    // The run's folder holds only Parquet (Athena reads all of it); the manifest is beside it.
+    assert!(
+        objects
+            .iter()
+            .filter_map(|o| o.as_str())
+            .filter(|o| o.starts_with("data/run_id=aws1/"))
+            .all(|o| o.ends_with(".parquet")),
+        "{objects:?}"
     );
     assert!(objects.iter().any(|o| o == "data/_manifests/aws1.json"));
 
