@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use common::{lambench, repo_root, write_fixture};
+use common::{analyze, lambench, repo_root, write_fixture};
 
 fn duckdb_available() -> bool {
     python_has("duckdb")
@@ -156,18 +156,12 @@ fn athena_variants_agree_with_the_shipped_queries() {
         "a variant of each query in queries/"
     );
     for name in &names {
-        let ours = lambench()
-            .args(["analyze", "--data", data.path().to_str().unwrap()])
-            .args(["--run", "fixture-run", "--format", "json", "--sql", name])
-            .output()
-            .unwrap();
-        assert!(
-            ours.status.success(),
-            "{}",
-            String::from_utf8_lossy(&ours.stderr)
+        let ours = analyze(
+            data.path(),
+            &["--run", "fixture-run", "--format", "json", "--sql", name],
         );
         let ours: Vec<serde_json::Map<String, serde_json::Value>> =
-            serde_json::from_slice(&ours.stdout).unwrap();
+            serde_json::from_str(&ours).unwrap();
         let out = data.path().join(format!("{name}-athena.json"));
         let status = Command::new("python3")
             .arg(repo_root().join("scripts/athena-query.py"))
