@@ -210,3 +210,45 @@ fn row_key(row: &serde_json::Map<String, serde_json::Value>) -> String {
         .collect::<Vec<_>>()
         .join(",")
 }
+
+/// The prices the Athena variants write out are the price model's, to the digit: us-east-1's
+/// first tier and request charge (what `lambda_cost_usd` uses), in every file that has them.
+#[test]
+fn athena_prices_are_the_price_model() {
+    use lambench_model::price::{DEFAULT_PRICE_REGION, PriceTable};
+    let prices = PriceTable.region(DEFAULT_PRICE_REGION).unwrap();
+    let mut files = 0;
+    for entry in std::fs::read_dir(repo_root().join("queries/athena")).unwrap() {
+        let path = entry.unwrap().path();
+        let sql = std::fs::read_to_string(&path).unwrap();
+        let Some(values) = sql.lines().find(|l| l.trim_start().starts_with("VALUES")) else {
+            continue;
+        };
+        files += 1;
+        for arch in [
+            lambench_model::Architecture::X86_64,
+            lambench_model::Architecture::Arm64,
+        ] {
+            // `('arm64', 0.0000133334, 0.0000002)`: the numbers after the architecture.
+            let tuple = values
+                .split(&format!("('{}',", arch.as_str()))
+                .nth(1)
+                .and_then(|rest| rest.split(')').next())
+                .unwrap_or_else(|| panic!("{}: no {arch:?} row", path.display()));
+            let written: Vec<f64> = tuple
+                .split(',')
+                .map(|n| n.trim().parse().unwrap())
+                .collect();
+            let model = [prices.tiers(arch)[0].usd_per_gb_s, prices.usd_per_request];
+            for (w, m) in written.iter().zip(model) {
+                assert!(
+                    (w / m - 1.0).abs() < 1e-12,
+                    "{}: {w} vs the model's {m}",
+                    path.display()
+                );
+            }
+            assert_eq!(written.len(), 2, "{}: {tuple}", path.display());
+        }
+    }
+    assert_eq!(files, 3, "arm_vs_x86, cost_per_million and memory_scaling");
+}

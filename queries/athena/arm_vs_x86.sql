@@ -3,7 +3,7 @@
 -- the table prices (us-east-1). Replace RUN_ID with the run.
 WITH prices (architecture, usd_per_gb_s, usd_per_request) AS (
   -- lambench's price model (model/src/price.rs), us-east-1, first tier, as lambda_cost_usd
-  -- uses it; tests/duckdb.rs checks the costs against it.
+  -- uses it; tests/duckdb.rs checks these against it.
   VALUES ('x86_64', 0.0000166667, 0.0000002), ('arm64', 0.0000133334, 0.0000002)
 ),
 cells AS (
